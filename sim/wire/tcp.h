@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "wire/address.h"
@@ -22,8 +23,27 @@ constexpr std::uint8_t kEce = 0x40;
 constexpr std::uint8_t kCwr = 0x80;
 }  // namespace tcp_flags
 
-// "SYN,ACK" style list of the flags set.
+// The flags set, as tshark prints them: lowest bit first, separated by ", " ("SYN, ACK",
+// "FIN, ACK", "PSH, ACK"); "<None>" when no flag is set.
 std::string tcp_flags_to_string(std::uint8_t flags);
+
+namespace tcp_option {
+constexpr std::uint8_t kEnd = 0;  // end of option list: nothing after it is read
+constexpr std::uint8_t kNop = 1;  // one byte of padding
+constexpr std::uint8_t kMss = 2;  // maximum segment size, length 4
+}  // namespace tcp_option
+
+// One option as found in a header's options area.
+struct TcpOption {
+  std::uint8_t kind = 0;
+  std::uint32_t offset = 0;  // of the kind byte, from the start of the segment
+  std::uint32_t length = 0;  // bytes taken, kind byte included (1 for EOL and NOP)
+};
+
+// Walks the options area [20, header.size()) of a header whose data offset is already known to
+// be valid (pass segment.first(data_offset * 4)). Stops after EOL. Fails on a missing or bad
+// length byte and on an MSS option whose length is not 4 ("tcp.option_length").
+Result<std::vector<TcpOption>> parse_tcp_options(ByteView header);
 
 struct TcpHeader {
   static constexpr std::size_t kMinLength = 20;
