@@ -386,7 +386,8 @@ class FrameDissector {
     if (TcpHeader::checksum_ok(bytes, ip.src, ip.dst)) {
       checksum += " [correct]";
     } else {
-      const auto sum = pseudo_header_sum(ip.src, ip.dst, kProtocolTcp, u32(bytes.size()));
+      const auto sum =
+          pseudo_header_sum(ip.src, ip.dst, kProtocolTcp, static_cast<std::uint16_t>(bytes.size()));
       checksum += " [incorrect, should be " +
                   format::hex(expected_checksum(bytes, tcp_field::kChecksum.offset, sum), 4) + "]";
       summary += " [TCP CHECKSUM INCORRECT]";
@@ -489,15 +490,19 @@ std::string summarize_pdu(Layer layer, std::uint16_t detail, ByteView pdu) {
     case Layer::Physical:
       return summarize_frame(pdu);
     case Layer::Link: {
-      auto header = EthernetHeader::parse(pdu);
-      const bool bare_arp = detail == kEtherTypeArp &&
-                            (!header || static_cast<std::uint16_t>(header->ethertype) != detail) &&
-                            ArpPacket::parse(pdu).ok();
-      if (bare_arp) return arp_summary(*ArpPacket::parse(pdu));
-      if (!header) return "Ethernet " + malformed_text(header.error());
-      if (static_cast<std::uint16_t>(header->ethertype) == kEtherTypeArp) {
-        return summarize_frame(pdu);
+      ByteView payload;
+      auto header = EthernetHeader::parse(pdu, &payload);
+      const bool arp_frame =
+          header && static_cast<std::uint16_t>(header->ethertype) == kEtherTypeArp;
+      if (arp_frame) {
+        if (auto packet = ArpPacket::parse(payload)) return arp_summary(*packet);
       }
+      // Not an Ethernet frame carrying a valid ARP packet: it may be the ARP packet alone.
+      if (detail == kEtherTypeArp) {
+        if (auto packet = ArpPacket::parse(pdu)) return arp_summary(*packet);
+      }
+      if (!header) return "Ethernet " + malformed_text(header.error());
+      if (arp_frame) return summarize_frame(pdu);  // names the ARP field that is malformed
       return ethernet_summary(*header);
     }
     case Layer::Network: {

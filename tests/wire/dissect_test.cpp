@@ -274,6 +274,8 @@ TEST(Dissect, MalformedLayerStopsTheDissection) {
 }
 
 TEST(Dissect, PduSummariesPerLayer) {
+  const Bytes arp_for_ipv6 = with_u16(kArpRequestFrame, 16, 0x86dd);
+  const Bytes gratuitous = with_byte(kArpRequestFrame, 41, 2);  // target IP := sender IP
   struct Case {
     const char* comment;
     Layer layer;
@@ -290,6 +292,13 @@ TEST(Dissect, PduSummariesPerLayer) {
        "ARP 10.0.0.1 is at 02:00:00:00:00:01"},
       {"L2: an ARP packet without its Ethernet header", Layer::Link, 0x0806,
        view(kArpRequestFrame, 14, 28), "ARP Who has 10.0.0.1? Tell 10.0.0.2"},
+      {"L2: a malformed ARP frame names the ARP field", Layer::Link, 0x0806, arp_for_ipv6,
+       "ARP [Malformed: arp.protocol_type: protocol type must be 0x0800 (IPv4), got 34525 (at "
+       "byte 16)]"},
+      {"L2: a gratuitous ARP announces the sender's own address", Layer::Link, 0x0806, gratuitous,
+       "ARP Gratuitous ARP for 10.0.0.2 (Request)"},
+      {"L2: too short for Ethernet", Layer::Link, 0x0800, view(kSynFrame, 0, 5),
+       "Ethernet [Malformed: ethernet.dst: Ethernet header truncated: 5 bytes, field needs 6]"},
       {"L3: IPv4 with padding after it", Layer::Network, 6, view(kSynFrame, 14, 46),
        "IPv4 10.0.0.1 → 10.0.1.2 TTL=64 proto=TCP len=44"},
       {"L3: IPv4 carrying ICMP", Layer::Network, 1, view(kPingFrame, 14, 36),
