@@ -71,6 +71,7 @@ TcpConnection::Hooks TcpPair::hooks_for(int i) {
 
 void TcpPair::transmit(int from, const wire::TcpHeader& header, wire::ByteView payload) {
   Segment s{sim.now(), from, header, wire::Bytes(payload.begin(), payload.end()), false};
+  if (on_transmit) on_transmit(s);
   // Draw for every segment, partitioned or not, so that a partition does not shift the
   // losses that follow it.
   const bool lost = m_loss_rng.chance(m_options.loss);

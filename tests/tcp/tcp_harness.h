@@ -87,6 +87,8 @@ class TcpPair {
   std::array<std::function<void()>, 2> on_connected;
   std::array<std::function<void()>, 2> on_peer_closed;
   std::array<std::function<void()>, 2> on_writable;
+  // Called for every segment a side sends, before the channel decides whether to lose it.
+  std::function<void(const Segment&)> on_transmit;
   // Called for every segment delivered to a side, before the connection sees it.
   std::function<void(int to, const Segment&)> on_deliver;
 
