@@ -14,10 +14,13 @@
 
 namespace mailscope::tls {
 
-// A validity window in seconds since the Unix epoch (UTC), both ends inclusive as in RFC 5280.
+// A validity window in seconds since the Unix epoch (UTC). RFC 5280 makes both ends inclusive;
+// OpenSSL 3.0 treats the notAfter second itself as already expired.
 struct CertificateValidity {
   std::int64_t not_before_s = 0;
   std::int64_t not_after_s = 0;
+
+  friend bool operator==(const CertificateValidity&, const CertificateValidity&) = default;
 };
 
 // What a student wants to see of a certificate, as plain values.

@@ -231,6 +231,17 @@ void on_openssl_message(int write_p, int /*version*/, int content_type, const vo
       event.text = handshake_message_name(bytes);
       break;
     case SSL3_RT_CHANGE_CIPHER_SPEC:
+      // OpenSSL 3.0 reports the ChangeCipherSpec it sends but not the one it receives; the
+      // received one is taken from its record header below instead, so it is never counted twice.
+      if (event.direction == TlsDirection::Received) return;
+      event.kind = PendingEvent::Kind::Message;
+      event.text = "ChangeCipherSpec";
+      break;
+    case SSL3_RT_HEADER:
+      if (event.direction == TlsDirection::Sent || bytes.empty() ||
+          bytes[0] != SSL3_RT_CHANGE_CIPHER_SPEC) {
+        return;
+      }
       event.kind = PendingEvent::Kind::Message;
       event.text = "ChangeCipherSpec";
       break;
@@ -242,7 +253,7 @@ void on_openssl_message(int write_p, int /*version*/, int content_type, const vo
       event.alert.name = SSL_alert_desc_string_long(bytes[1]);
       break;
     default:
-      return;  // record headers and inner content types are visible in the pcap already
+      return;  // other record headers and inner content types are visible in the pcap already
   }
   impl->events.push_back(std::move(event));
 }
