@@ -250,7 +250,7 @@ void on_openssl_message(int write_p, int /*version*/, int content_type, const vo
       event.kind = PendingEvent::Kind::Alert;
       event.alert.fatal = bytes[0] == SSL3_AL_FATAL;
       event.alert.description = bytes[1];
-      event.alert.name = SSL_alert_desc_string_long(bytes[1]);
+      event.alert.name = alert_name(bytes[1]);
       break;
     default:
       return;  // other record headers and inner content types are visible in the pcap already

@@ -286,5 +286,13 @@ TEST(HandshakeNames, TypesAndHelloRetryRequest) {
     EXPECT_EQ(handshake_message_name(test.message), test.name);
 }
 
+TEST(HandshakeNames, AlertNamesFollowTheRfc) {
+  EXPECT_EQ(alert_name(0), "close_notify");
+  EXPECT_EQ(alert_name(42), "bad_certificate");
+  EXPECT_EQ(alert_name(48), "unknown_ca");
+  EXPECT_EQ(alert_name(116), "certificate_required");  // TLS 1.3 only
+  EXPECT_EQ(alert_name(255), "alert(255)");            // unassigned
+}
+
 }  // namespace
 }  // namespace mailscope::tls::testing

@@ -26,19 +26,19 @@ struct Case {
 const Case kCases[] = {
     {"right name, scenario CA", Problem::None, X509_V_OK, "ok", ""},
     {"certificate for another host", Problem::WrongName, X509_V_ERR_HOSTNAME_MISMATCH,
-     "hostname mismatch", "received fatal bad certificate"},
+     "hostname mismatch", "received fatal bad_certificate"},
     {"expired before the virtual date", Problem::Expired, X509_V_ERR_CERT_HAS_EXPIRED,
-     "certificate has expired", "received fatal certificate expired"},
+     "certificate has expired", "received fatal certificate_expired"},
     {"valid only from tomorrow", Problem::NotYetValid, X509_V_ERR_CERT_NOT_YET_VALID,
-     "certificate is not yet valid", "received fatal bad certificate"},
+     "certificate is not yet valid", "received fatal bad_certificate"},
     {"issued by a CA the client does not trust", Problem::OtherCa,
      X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get local issuer certificate",
-     "received fatal unknown CA"},
+     "received fatal unknown_ca"},
     {"self-signed by the server", Problem::SelfSigned, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
-     "self-signed certificate", "received fatal unknown CA"},
+     "self-signed certificate", "received fatal unknown_ca"},
     {"client trusts no CA at all", Problem::NoTrustAnchor,
      X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get local issuer certificate",
-     "received fatal unknown CA"},
+     "received fatal unknown_ca"},
 };
 
 struct Scenario {
