@@ -178,6 +178,25 @@ TEST(TlsHandshake, WriteAcceptsAtMostTheOutgoingLimit) {
   EXPECT_EQ(client.endpoint.write(too_much), 0u);  // full until the handshake drains it
 }
 
+TEST(TlsHandshake, UnreadPlaintextStopsAtItsLimitAndTheRestFollowsOnRead) {
+  Connected c;
+  // Two full writes, more than the client keeps decrypted while nobody reads.
+  wire::Bytes sent;
+  for (int i = 0; i < 2; ++i) {
+    const wire::Bytes chunk(TlsEndpoint::kOutgoingMax, static_cast<std::uint8_t>('a' + i));
+    ASSERT_EQ(c.server.endpoint.write(chunk), chunk.size());
+    c.client.endpoint.feed(c.server.endpoint.take_outgoing());
+    sent.insert(sent.end(), chunk.begin(), chunk.end());
+  }
+  const wire::Bytes first = c.client.endpoint.read();
+  EXPECT_EQ(first.size(), TlsEndpoint::kPlaintextInMax);
+  wire::Bytes all = first;
+  const wire::Bytes rest = c.client.endpoint.read();  // decrypted when the first read made room
+  all.insert(all.end(), rest.begin(), rest.end());
+  EXPECT_EQ(all, sent);
+  EXPECT_TRUE(c.client.endpoint.read().empty());
+}
+
 TEST(TlsHandshake, HookMayWriteWhenTheServerIsEstablished) {
   // An SMTPS server sends its greeting as soon as TLS is up, from the state hook.
   TlsPair pair;
