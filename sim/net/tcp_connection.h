@@ -7,8 +7,8 @@
 // IPv4 and Ethernet and records trace events. Timers run on the Simulator; nothing reads a clock.
 //
 // Sections of tcp_connection.cpp: names and construction / the application's calls (open, send,
-// close, abort) / segment arrival (per RFC 9293 3.10.7) / acknowledgements and congestion
-// control / received data and FIN / output and retransmission / timers / small helpers.
+// close, abort) / state and hooks / segment arrival (RFC 9293 3.10.7) / acknowledgements and
+// congestion control / received data and FIN / output and retransmission / timers / helpers.
 //
 // Hooks and re-entrancy:
 //  - Any hook may call send(), close() or abort(). Segments the application sends from inside
