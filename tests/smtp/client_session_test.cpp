@@ -8,7 +8,8 @@ namespace mailscope::smtp::testing {
 namespace {
 
 OutgoingMessage message(std::vector<std::string> recipients = {"bob@example.com"}) {
-  return OutgoingMessage{"alice@example.org", std::move(recipients), "Subject: hi\r\n\r\nHello\r\n"};
+  return OutgoingMessage{"alice@example.org", std::move(recipients),
+                         "Subject: hi\r\n\r\nHello\r\n"};
 }
 
 SmtpClientConfig plain_client() {
@@ -23,7 +24,8 @@ const std::string kEhloPlain = "250-mx.example.com\r\n250-SIZE 1000\r\n250 8BITM
 TEST(ClientSession, OneCommandAtATimeWithoutPipelining) {
   SmtpClientSession c(plain_client(), {message({"bob@example.com", "nobody@example.com"})}, 0);
   c.start(0);
-  EXPECT_EQ(c.on_bytes(0, "220 mx.example.com ESMTP\r\n").sent_bytes(), "EHLO client.example.org\r\n");
+  EXPECT_EQ(c.on_bytes(0, "220 mx.example.com ESMTP\r\n").sent_bytes(),
+            "EHLO client.example.org\r\n");
   EXPECT_EQ(c.on_bytes(0, kEhloPlain).sent_bytes(), "MAIL FROM:<alice@example.org> SIZE=22\r\n");
   EXPECT_EQ(c.on_bytes(0, "250 2.1.0 Ok\r\n").sent_bytes(), "RCPT TO:<bob@example.com>\r\n");
   EXPECT_EQ(c.on_bytes(0, "250 2.1.5 Ok\r\n").sent_bytes(), "RCPT TO:<nobody@example.com>\r\n");
@@ -55,7 +57,8 @@ TEST(ClientSession, FallsBackToHeloWhenEhloIsRefused) {
   c.on_bytes(0, "220 old.example.com SMTP\r\n");
   EXPECT_EQ(c.on_bytes(0, "502 5.5.2 what?\r\n").sent_bytes(), "HELO client.example.org\r\n");
   // No ESMTP: no SIZE parameter, no pipelining.
-  EXPECT_EQ(c.on_bytes(0, "250 old.example.com\r\n").sent_bytes(), "MAIL FROM:<alice@example.org>\r\n");
+  EXPECT_EQ(c.on_bytes(0, "250 old.example.com\r\n").sent_bytes(),
+            "MAIL FROM:<alice@example.org>\r\n");
 }
 
 TEST(ClientSession, RequiredTlsNotOfferedGivesUp) {
@@ -137,9 +140,10 @@ TEST(ClientSession, GreetingTimeoutIsFiveMinutes) {
 TEST(ClientSession, PipelinedWithEveryRecipientRefusedSendsAnEmptyMessage) {
   SmtpClientSession c(plain_client(), {message({"x@example.com", "y@example.com"})}, 0);
   c.on_bytes(0, "220 mx ESMTP\r\n");
-  EXPECT_EQ(c.on_bytes(0, "250-mx\r\n250 PIPELINING\r\n").sent_bytes(),
-            "MAIL FROM:<alice@example.org>\r\nRCPT TO:<x@example.com>\r\nRCPT TO:<y@example.com>\r\n"
-            "DATA\r\n");
+  EXPECT_EQ(
+      c.on_bytes(0, "250-mx\r\n250 PIPELINING\r\n").sent_bytes(),
+      "MAIL FROM:<alice@example.org>\r\nRCPT TO:<x@example.com>\r\nRCPT TO:<y@example.com>\r\n"
+      "DATA\r\n");
   // A server that answers DATA with 354 despite no recipient (RFC 2920 §3.1).
   const SmtpOutput out =
       c.on_bytes(0, "250 2.1.0 Ok\r\n550 5.1.1 no\r\n450 4.2.1 busy\r\n354 go\r\n");
@@ -155,7 +159,8 @@ TEST(ClientSession, PipelinedDataRefusedIsFollowedByRset) {
   SmtpClientSession c(plain_client(), {message({"x@example.com"}), message()}, 0);
   c.on_bytes(0, "220 mx ESMTP\r\n");
   c.on_bytes(0, "250-mx\r\n250 PIPELINING\r\n");
-  const SmtpOutput out = c.on_bytes(0, "250 2.1.0 Ok\r\n550 5.1.1 no\r\n554 5.5.1 no valid recipients\r\n");
+  const SmtpOutput out =
+      c.on_bytes(0, "250 2.1.0 Ok\r\n550 5.1.1 no\r\n554 5.5.1 no valid recipients\r\n");
   EXPECT_EQ(out.sent_bytes(), "RSET\r\n");
   EXPECT_EQ(out.all<MessageResult>()[0].status, MessageStatus::PermanentFailure);
   EXPECT_EQ(out.all<MessageResult>()[0].reply, make_reply(550, "5.1.1", "no"));

@@ -66,13 +66,13 @@ TEST(ServerSession, ByteAtATimeGivesTheSameReplies) {
   for (ServerHarness* h : {&whole, &bytewise}) {
     h->policy.recipients["nobody@example.com"] = RecipientVerdict::UnknownUser;
   }
-  const std::string script =
-      kEhlo + "MAIL FROM:<alice@example.org> SIZE=40 BODY=8BITMIME\r\n"
-              "RCPT TO:<bob@example.com>\r\n"
-              "RCPT TO:<nobody@example.com>\r\n"
-              "RCPT TO:<carol@example.com>\r\n"
-              "DATA\r\n" +
-      kContent + "QUIT\r\n";
+  const std::string script = kEhlo +
+                             "MAIL FROM:<alice@example.org> SIZE=40 BODY=8BITMIME\r\n"
+                             "RCPT TO:<bob@example.com>\r\n"
+                             "RCPT TO:<nobody@example.com>\r\n"
+                             "RCPT TO:<carol@example.com>\r\n"
+                             "DATA\r\n" +
+                             kContent + "QUIT\r\n";
   // Whole: one line per call (pipelining of EHLO is not allowed); bytewise: one byte per call.
   std::string whole_replies;
   std::string_view rest = script;
@@ -83,7 +83,8 @@ TEST(ServerSession, ByteAtATimeGivesTheSameReplies) {
     rest.remove_prefix(end);
   }
   EXPECT_EQ(bytewise.send_bytewise(script), whole_replies);
-  EXPECT_EQ(whole_replies, kRelayEhlo + kReplies + "250 2.0.0 Ok: queued as 1A2B3C\r\n221 2.0.0 Bye\r\n");
+  EXPECT_EQ(whole_replies,
+            kRelayEhlo + kReplies + "250 2.0.0 Ok: queued as 1A2B3C\r\n221 2.0.0 Bye\r\n");
   ASSERT_EQ(bytewise.policy.stored.size(), 1u);
   EXPECT_EQ(bytewise.policy.stored[0].data, whole.policy.stored[0].data);
 }
@@ -127,9 +128,9 @@ TEST(ServerSession, EveryTransitionIsObserved) {
     h.send(line);
     collect();
   }
-  EXPECT_EQ(transitions, (std::vector<std::string>{
-                             "GREETING -> AWAIT-HELO", "AWAIT-HELO -> READY", "READY -> MAIL",
-                             "MAIL -> RCPT", "RCPT -> DATA", "DATA -> READY", "READY -> CLOSED"}));
+  EXPECT_EQ(transitions, (std::vector<std::string>{"GREETING -> AWAIT-HELO", "AWAIT-HELO -> READY",
+                                                   "READY -> MAIL", "MAIL -> RCPT", "RCPT -> DATA",
+                                                   "DATA -> READY", "READY -> CLOSED"}));
 }
 
 TEST(ServerSession, RepliesAndCommandsAreObserved) {
