@@ -1,5 +1,7 @@
 // DNS message emission with name compression (RFC 1035 §4.1.4).
 
+#include <algorithm>
+#include <array>
 #include <cassert>
 #include <string>
 #include <string_view>
@@ -26,21 +28,29 @@ class NameCompressor {
   explicit NameCompressor(Bytes& out) : m_out(out) {}
 
   void write(const DnsName& name) {
-    const std::string wire = name.to_wire();
-    const std::string_view view(wire);
-    // Label boundaries within `wire`: boundary[i] is where label i starts.
-    std::size_t boundary[128];
-    std::size_t labels = 0;
-    for (std::size_t at = 0; view[at] != 0; at += 1 + static_cast<std::uint8_t>(view[at])) {
-      boundary[labels++] = at;
+    // The uncompressed wire form, built on the stack; boundary[i] is where label i starts.
+    std::array<char, DnsName::kWireLengthMax> wire;
+    std::array<std::size_t, DnsName::kWireLengthMax / 2> boundary;
+    std::size_t size = 0;
+    const std::size_t labels = name.label_count();
+    for (std::size_t i = 0; i < labels; ++i) {
+      const auto& label = name.labels()[i];
+      boundary[i] = size;
+      wire[size++] = static_cast<char>(label.size());
+      std::copy(label.begin(), label.end(), wire.begin() + static_cast<std::ptrdiff_t>(size));
+      size += label.size();
     }
+    wire[size++] = 0;
+    const std::string_view view(wire.data(), size);
+
     // The first (longest) suffix already in the message, if any.
     std::size_t match_label = labels;
     std::uint16_t match_offset = 0;
     for (std::size_t i = 0; i < labels && match_label == labels; ++i) {
       const auto suffix = view.substr(boundary[i]);
       for (const auto& entry : m_entries) {
-        if (entry.suffix == suffix) {
+        if (entry.length == suffix.size() &&
+            std::string_view(m_suffixes).substr(entry.start, entry.length) == suffix) {
           match_label = i;
           match_offset = entry.offset;
           break;
@@ -49,13 +59,15 @@ class NameCompressor {
     }
     for (std::size_t i = 0; i < match_label; ++i) {
       const std::size_t offset = m_out.size();
+      const auto suffix = view.substr(boundary[i]);
       if (offset < DnsMessage::kPointerTargetLimit) {
         m_entries.push_back(
-            Entry{std::string(view.substr(boundary[i])), static_cast<std::uint16_t>(offset)});
+            Entry{m_suffixes.size(), suffix.size(), static_cast<std::uint16_t>(offset)});
+        m_suffixes += suffix;
       }
-      const std::size_t label_end = i + 1 < labels ? boundary[i + 1] : view.size() - 1;
-      m_out.insert(m_out.end(), wire.begin() + static_cast<std::ptrdiff_t>(boundary[i]),
-                   wire.begin() + static_cast<std::ptrdiff_t>(label_end));
+      const std::size_t label_size = 1 + static_cast<std::uint8_t>(view[boundary[i]]);
+      const auto* first = reinterpret_cast<const std::uint8_t*>(view.data() + boundary[i]);
+      m_out.insert(m_out.end(), first, first + label_size);
     }
     if (match_label < labels) {
       push_u16(m_out, static_cast<std::uint16_t>(0xc000 | match_offset));
@@ -66,11 +78,13 @@ class NameCompressor {
 
  private:
   struct Entry {
-    std::string suffix;    // uncompressed wire octets from a label to the root, exact case
-    std::uint16_t offset;  // where that label starts in the message; < 0x4000
+    std::size_t start;  // the suffix's uncompressed wire octets (exact case) in m_suffixes
+    std::size_t length;
+    std::uint16_t offset;  // where that suffix's first label starts in the message; < 0x4000
   };
   Bytes& m_out;
   std::vector<Entry> m_entries;  // every suffix written so far at an offset a pointer can reach
+  std::string m_suffixes;        // the entries' octets back to back: one buffer, few allocations
 };
 
 void write_rdata(const DnsRdata& rdata, Bytes& out, NameCompressor& names) {

@@ -115,6 +115,8 @@ Result<DnsName> DnsName::from_labels(const std::vector<std::string>& labels) {
 bool DnsName::append_label(std::string_view label) {
   if (label.empty() || label.size() > kLabelLengthMax) return false;
   if (m_wire_length + 1 + label.size() > kWireLengthMax) return false;
+  // Most names have two to four labels: one allocation instead of three as the vector grows.
+  if (m_labels.capacity() == 0) m_labels.reserve(4);
   m_labels.emplace_back(label);
   m_wire_length += 1 + label.size();
   return true;

@@ -140,7 +140,8 @@ Result<DnsRdata> decode_rdata(ByteView msg, std::uint16_t type, DnsClass rclass,
   };
   if (rclass != DnsClass::IN) return opaque();
 
-  switch (static_cast<DnsType>(type)) {
+  const auto typed = static_cast<DnsType>(type);
+  switch (typed) {
     case DnsType::A: {
       if (auto e = expect_length(length, 4, "A", record.with_leaf("rdata"), start)) return *e;
       return DnsRdata{DnsA{Ipv4Addr{read_u32(msg, start)}}};
@@ -154,14 +155,14 @@ Result<DnsRdata> decode_rdata(ByteView msg, std::uint16_t type, DnsClass rclass,
     case DnsType::NS:
     case DnsType::CNAME:
     case DnsType::PTR: {
-      const auto field = record.with_leaf(type == 2   ? "rdata.nsdname"
-                                          : type == 5 ? "rdata.cname"
-                                                      : "rdata.ptrdname");
+      const auto field = record.with_leaf(typed == DnsType::NS      ? "rdata.nsdname"
+                                          : typed == DnsType::CNAME ? "rdata.cname"
+                                                                    : "rdata.ptrdname");
       auto read = read_rdata_name(msg, start, end, field, names);
       if (!read) return read.error();
       if (auto e = expect_filled(read->next, end, field)) return *e;
-      if (type == 2) return DnsRdata{DnsNs{std::move(read->name)}};
-      if (type == 5) return DnsRdata{DnsCname{std::move(read->name)}};
+      if (typed == DnsType::NS) return DnsRdata{DnsNs{std::move(read->name)}};
+      if (typed == DnsType::CNAME) return DnsRdata{DnsCname{std::move(read->name)}};
       return DnsRdata{DnsPtr{std::move(read->name)}};
     }
     case DnsType::MX: {
