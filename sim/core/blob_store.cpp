@@ -9,12 +9,13 @@ BlobRef BlobStore::store(std::span<const std::uint8_t> bytes) {
   if (m_chunks.empty() || m_chunks.back().capacity - m_chunks.back().used < bytes.size()) {
     // An oversized blob gets a chunk of its own; the current chunk's tail is simply not used.
     const std::size_t capacity = bytes.size() > kChunkSize ? bytes.size() : kChunkSize;
-    m_chunks.push_back(Chunk{std::make_unique_for_overwrite<std::uint8_t[]>(capacity), capacity, 0});
+    m_chunks.push_back(
+        Chunk{std::make_unique_for_overwrite<std::uint8_t[]>(capacity), capacity, 0});
   }
   Chunk& chunk = m_chunks.back();
   std::memcpy(chunk.data.get() + chunk.used, bytes.data(), bytes.size());
-  BlobRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1), static_cast<std::uint32_t>(chunk.used),
-              static_cast<std::uint32_t>(bytes.size())};
+  BlobRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
+              static_cast<std::uint32_t>(chunk.used), static_cast<std::uint32_t>(bytes.size())};
   chunk.used += bytes.size();
   m_bytes_stored += bytes.size();
   return ref;

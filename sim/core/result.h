@@ -25,8 +25,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_value(std::move(value)) {}        // NOLINT: implicit by design
-  Result(Error error) : m_value(std::move(error)) {}    // NOLINT: implicit by design
+  Result(T value) : m_value(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : m_value(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(m_value); }
   explicit operator bool() const { return ok(); }

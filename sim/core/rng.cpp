@@ -10,7 +10,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 }  // namespace
 
@@ -25,7 +27,8 @@ std::uint64_t fnv1a64(std::string_view text) {
 
 Rng::Rng(std::uint64_t seed) : m_seed(seed) {
   std::uint64_t x = seed;
-  for (auto& word : m_state) word = splitmix64(x);
+  for (auto& word : m_state)
+    word = splitmix64(x);
 }
 
 Rng Rng::fork(std::string_view stream_name) const {
@@ -60,7 +63,9 @@ std::uint64_t Rng::below(std::uint64_t bound) {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
-double Rng::unit() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::unit() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 bool Rng::chance(double p) {
   if (p <= 0.0) return false;

@@ -71,13 +71,15 @@ bool Simulator::step() {
 
 std::uint64_t Simulator::run(std::uint64_t max_events) {
   std::uint64_t ran = 0;
-  while (ran < max_events && step()) ++ran;
+  while (ran < max_events && step())
+    ++ran;
   return ran;
 }
 
 std::uint64_t Simulator::run_until(TimeNs until) {
   std::uint64_t ran = 0;
-  while (next_event_time() <= until && step()) ++ran;
+  while (next_event_time() <= until && step())
+    ++ran;
   if (m_now < until) m_now = until;
   return ran;
 }

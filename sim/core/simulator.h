@@ -41,7 +41,9 @@ class Simulator {
 
   // Schedules fn at an absolute time; a time in the past runs at now() instead.
   TimerId schedule_at(TimeNs when, Callback fn);
-  TimerId schedule_after(TimeNs delay, Callback fn) { return schedule_at(m_now + delay, std::move(fn)); }
+  TimerId schedule_after(TimeNs delay, Callback fn) {
+    return schedule_at(m_now + delay, std::move(fn));
+  }
   // Returns false when the event already ran, was cancelled, or never existed.
   bool cancel(TimerId id);
 

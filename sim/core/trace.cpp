@@ -9,14 +9,25 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Layer::Count)> k
     "L1", "L2", "L3", "L4", "TLS", "L7"};
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(EventKind::Count)> kKindNames = {
-    "send",   "receive", "forward", "drop",      "state",        "request",        "response",
-    "note",   "action",  "narration", "mail-queued", "mail-delivered", "mail-deferred",
-    "mail-bounced"};
+    "send",        "receive",        "forward",       "drop",        "state",
+    "request",     "response",       "note",          "action",      "narration",
+    "mail-queued", "mail-delivered", "mail-deferred", "mail-bounced"};
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(DropReason::Count)> kDropNames = {
-    "none",         "loss",          "queue full",  "TTL expired", "no route",
-    "bad checksum", "port unreachable", "malformed", "not for us",  "ARP timeout",
-    "link down",    "no connection"};
+    "none",
+    "loss",
+    "queue full",
+    "TTL expired",
+    "no route",
+    "bad checksum",
+    "port unreachable",
+    "malformed",
+    "not for us",
+    "ARP timeout",
+    "link down",
+    "no connection",
+    "larger than MTU",
+    "host down"};
 
 template <typename Enum, std::size_t N>
 std::string_view name_of(const std::array<std::string_view, N>& names, Enum value) {
@@ -40,11 +51,19 @@ struct Fnv {
 
 }  // namespace
 
-std::string_view to_string(Layer layer) { return name_of(kLayerNames, layer); }
-std::string_view to_string(EventKind kind) { return name_of(kKindNames, kind); }
-std::string_view to_string(DropReason reason) { return name_of(kDropNames, reason); }
+std::string_view to_string(Layer layer) {
+  return name_of(kLayerNames, layer);
+}
+std::string_view to_string(EventKind kind) {
+  return name_of(kKindNames, kind);
+}
+std::string_view to_string(DropReason reason) {
+  return name_of(kDropNames, reason);
+}
 
-Trace::Trace() { m_flows.emplace_back(); }
+Trace::Trace() {
+  m_flows.emplace_back();
+}
 
 NodeId Trace::add_node(std::string name, std::string kind) {
   m_nodes.push_back(NodeInfo{std::move(name), std::move(kind)});

@@ -71,6 +71,8 @@ enum class DropReason : std::uint16_t {
   ArpTimeout,       // the next hop never answered ARP
   LinkDown,         // the link or interface is down
   NoConnection,     // TCP segment for no connection (answered with RST)
+  TooBig,           // larger than the link MTU with DF set
+  HostDown,         // the node is switched off or crashed
   Count
 };
 std::string_view to_string(DropReason reason);
@@ -79,12 +81,12 @@ struct TraceEvent {
   TimeNs time = 0;
   EventId parent = kNoEvent;  // the event one layer up (sender) or down (receiver) that caused this
   NodeId node = kNoNode;
-  FlowId flow = kNoFlow;      // transport connection or datagram exchange, when there is one
+  FlowId flow = kNoFlow;  // transport connection or datagram exchange, when there is one
   Layer layer = Layer::Application;
   EventKind kind = EventKind::Note;
-  std::uint16_t detail = 0;   // DropReason for drops; protocol-specific otherwise
-  BlobRef data;               // the PDU as bytes, starting at this layer's header
-  BlobRef text;               // a line of text when the bytes alone do not say it
+  std::uint16_t detail = 0;  // DropReason for drops; protocol-specific otherwise
+  BlobRef data;              // the PDU as bytes, starting at this layer's header
+  BlobRef text;              // a line of text when the bytes alone do not say it
 };
 
 struct NodeInfo {

@@ -18,8 +18,9 @@ std::optional<unsigned> parse_decimal(std::string_view text, unsigned max) {
 }  // namespace
 
 MacAddr MacAddr::from_index(std::uint32_t index) {
-  return MacAddr{{0x02, 0x00, static_cast<std::uint8_t>(index >> 24), static_cast<std::uint8_t>(index >> 16),
-                  static_cast<std::uint8_t>(index >> 8), static_cast<std::uint8_t>(index)}};
+  return MacAddr{{0x02, 0x00, static_cast<std::uint8_t>(index >> 24),
+                  static_cast<std::uint8_t>(index >> 16), static_cast<std::uint8_t>(index >> 8),
+                  static_cast<std::uint8_t>(index)}};
 }
 
 std::string MacAddr::to_string() const {
@@ -44,8 +45,8 @@ std::optional<Ipv4Addr> Ipv4Addr::parse(std::string_view text) {
 
 std::string Ipv4Addr::to_string() const {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", value >> 24, (value >> 16) & 0xff, (value >> 8) & 0xff,
-                value & 0xff);
+  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", value >> 24, (value >> 16) & 0xff,
+                (value >> 8) & 0xff, value & 0xff);
   return buf;
 }
 
@@ -58,6 +59,8 @@ std::optional<Ipv4Cidr> Ipv4Cidr::parse(std::string_view text) {
   return Ipv4Cidr{*address, static_cast<std::uint8_t>(*prefix)};
 }
 
-std::string Ipv4Cidr::to_string() const { return address.to_string() + "/" + std::to_string(prefix_len); }
+std::string Ipv4Cidr::to_string() const {
+  return address.to_string() + "/" + std::to_string(prefix_len);
+}
 
 }  // namespace mailscope::wire

@@ -25,8 +25,10 @@ struct MacAddr {
 struct Ipv4Addr {
   std::uint32_t value = 0;  // host byte order: 10.0.0.1 is 0x0a000001
 
-  static constexpr Ipv4Addr from_octets(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
-    return Ipv4Addr{(std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) | (std::uint32_t{c} << 8) | d};
+  static constexpr Ipv4Addr from_octets(std::uint8_t a, std::uint8_t b, std::uint8_t c,
+                                        std::uint8_t d) {
+    return Ipv4Addr{(std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) | (std::uint32_t{c} << 8) |
+                    d};
   }
   static std::optional<Ipv4Addr> parse(std::string_view text);  // dotted quad only
   static constexpr Ipv4Addr any() { return Ipv4Addr{0}; }

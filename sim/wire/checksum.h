@@ -16,6 +16,7 @@ std::uint16_t checksum_finish(std::uint32_t sum);
 // Checksum of a whole header/message: checksum_finish(checksum_add(bytes)).
 std::uint16_t internet_checksum(ByteView bytes);
 // Sum of the IPv4 pseudo-header (source, destination, zero, protocol, length).
-std::uint32_t pseudo_header_sum(Ipv4Addr src, Ipv4Addr dst, std::uint8_t protocol, std::uint16_t length);
+std::uint32_t pseudo_header_sum(Ipv4Addr src, Ipv4Addr dst, std::uint8_t protocol,
+                                std::uint16_t length);
 
 }  // namespace mailscope::wire

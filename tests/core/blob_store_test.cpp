@@ -11,7 +11,8 @@ namespace {
 TEST(BlobStore, StoredBytesStayValidAcrossChunks) {
   BlobStore store;
   std::vector<BlobRef> refs;
-  for (int i = 0; i < 3000; ++i) refs.push_back(store.store(std::string(1000, static_cast<char>('a' + i % 26))));
+  for (int i = 0; i < 3000; ++i)
+    refs.push_back(store.store(std::string(1000, static_cast<char>('a' + i % 26))));
   for (int i = 0; i < 3000; ++i) {
     const auto text = store.text(refs[i]);
     ASSERT_EQ(text.size(), 1000u);

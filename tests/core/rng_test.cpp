@@ -9,7 +9,8 @@ namespace {
 
 TEST(Rng, SameSeedSameSequence) {
   Rng a(42), b(42);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(a.next_u64(), b.next_u64());
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(a.next_u64(), b.next_u64());
 }
 
 TEST(Rng, KnownFirstValuesPinTheAlgorithm) {
@@ -21,7 +22,8 @@ TEST(Rng, KnownFirstValuesPinTheAlgorithm) {
 
 TEST(Rng, ForkIsIndependentOfDrawsSoFar) {
   Rng a(5), b(5);
-  for (int i = 0; i < 10; ++i) a.next_u64();
+  for (int i = 0; i < 10; ++i)
+    a.next_u64();
   EXPECT_EQ(a.fork("x").next_u64(), b.fork("x").next_u64());
 }
 
@@ -33,7 +35,8 @@ TEST(Rng, BelowStaysInRangeAndCoversIt) {
     ASSERT_LT(v, 6u);
     ++counts[v];
   }
-  for (int c : counts) EXPECT_GT(c, 800);  // each face near 1000
+  for (int c : counts)
+    EXPECT_GT(c, 800);  // each face near 1000
   EXPECT_EQ(rng.below(0), 0u);
   EXPECT_EQ(rng.below(1), 0u);
 }
@@ -41,7 +44,8 @@ TEST(Rng, BelowStaysInRangeAndCoversIt) {
 TEST(Rng, ChanceMatchesProbability) {
   Rng rng(9);
   int hits = 0;
-  for (int i = 0; i < 10000; ++i) hits += rng.chance(0.2) ? 1 : 0;
+  for (int i = 0; i < 10000; ++i)
+    hits += rng.chance(0.2) ? 1 : 0;
   EXPECT_NEAR(hits, 2000, 200);
   EXPECT_FALSE(rng.chance(0.0));
   EXPECT_TRUE(rng.chance(1.0));

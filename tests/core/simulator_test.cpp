@@ -22,7 +22,8 @@ TEST(Simulator, RunsEventsInTimeOrder) {
 TEST(Simulator, EqualTimesRunInSchedulingOrder) {
   Simulator sim(1);
   std::string order;
-  for (char c : std::string("abcdefgh")) sim.schedule_at(5, [&order, c] { order += c; });
+  for (char c : std::string("abcdefgh"))
+    sim.schedule_at(5, [&order, c] { order += c; });
   sim.run();
   EXPECT_EQ(order, "abcdefgh");
 }
