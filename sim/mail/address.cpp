@@ -170,7 +170,9 @@ class AddressParser {
       push(std::move(mailbox));
     } else {
       Mailbox mailbox;
-      if (parse_addr_spec(mailbox)) push(std::move(mailbox));
+      parse_addr_spec(mailbox);
+      // Stray specials ("@@@") make no mailbox; "<>" above does (the null path).
+      if (!mailbox.local_part.empty() || !mailbox.domain.empty()) push(std::move(mailbox));
     }
   }
 
@@ -224,8 +226,8 @@ class AddressParser {
     }
   }
 
-  // local-part ["@" domain]; returns false when there was nothing to read.
-  bool parse_addr_spec(Mailbox& mailbox) {
+  // local-part ["@" domain], then up to the end of the entry.
+  void parse_addr_spec(Mailbox& mailbox) {
     const std::size_t start = m_pos;
     while (m_pos < m_tokens.size() && m_tokens[m_pos].is_word()) {
       mailbox.local_part += m_tokens[m_pos++].text;
@@ -241,12 +243,11 @@ class AddressParser {
             make_error("address without a domain after '@'", "address", offset()));
       }
     }
-    if (m_pos == start) return false;
+    if (m_pos == start) return;
     if (m_pos < m_tokens.size() && !peek_is(',') && !peek_is('>') &&
         !(m_in_group && peek_is(';'))) {
       skip_entry("unexpected text after an address");
     }
-    return true;
   }
 
   std::vector<Token> m_tokens;
