@@ -225,7 +225,8 @@ TEST(Dsn, StructureFollowsRfc3464) {
             "Remote-MTA: dns; mx.example.org\r\n"
             "Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.org>: Recipient address rejected\r\n");
   // The third part is the original header fields, byte for byte (folds kept).
-  const std::string_view original_header = Message::parse(kOriginal).header_bytes();
+  const Message original = Message::parse(kOriginal);
+  const std::string_view original_header = original.header_bytes();
   EXPECT_EQ(*dsn.section({{3}, SectionText::Full, {}}),
             original_header.substr(0, original_header.size() - 2));
   const std::string human = *dsn.section({{1}, SectionText::Full, {}});
