@@ -60,12 +60,16 @@ class [[nodiscard]] StoreResult {
     assert(ok());
     return std::get<T>(m_value);
   }
-  T&& value() && {
+  // By value, so that `for (auto& x : *store.list(...))` keeps the list alive.
+  T value() && {
     assert(ok());
     return std::get<T>(std::move(m_value));
   }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
   const StoreError& error() const {
     assert(!ok());
     return std::get<StoreError>(m_value);

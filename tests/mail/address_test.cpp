@@ -15,24 +15,34 @@ TEST(AddressParsing, Table) {
   };
   const Case cases[] = {
       {"bare addr-spec", "alice@example.com", {"", "", "alice", "example.com"}},
-      {"name-addr", "Alice Example <alice@example.com>", {"Alice Example", "", "alice", "example.com"}},
-      {"quoted display name with a comma", "\"Doe, John\" <john@example.com>",
+      {"name-addr",
+       "Alice Example <alice@example.com>",
+       {"Alice Example", "", "alice", "example.com"}},
+      {"quoted display name with a comma",
+       "\"Doe, John\" <john@example.com>",
        {"Doe, John", "", "john", "example.com"}},
-      {"phrase with a dot (obsolete)", "John Q. Public <jqp@example.com>",
+      {"phrase with a dot (obsolete)",
+       "John Q. Public <jqp@example.com>",
        {"John Q. Public", "", "jqp", "example.com"}},
-      {"comments are dropped", "(the boss) boss@example.com (Big Boss)",
+      {"comments are dropped",
+       "(the boss) boss@example.com (Big Boss)",
        {"", "", "boss", "example.com"}},
-      {"source route (obsolete)", "<@relay1.example,@relay2.example:user@example.com>",
+      {"source route (obsolete)",
+       "<@relay1.example,@relay2.example:user@example.com>",
        {"", "@relay1.example,@relay2.example", "user", "example.com"}},
       {"quoted local part", "\"john doe\"@example.com", {"", "", "john doe", "example.com"}},
-      {"encoded word kept as written", "=?utf-8?B?w6k=?= <e@example.org>",
+      {"encoded word kept as written",
+       "=?utf-8?B?w6k=?= <e@example.org>",
        {"=?utf-8?B?w6k=?=", "", "e", "example.org"}},
       {"domain literal", "user@[10.0.0.1]", {"", "", "user", "[10.0.0.1]"}},
       {"local part only", "postmaster", {"", "", "postmaster", ""}},
-      {"spaces around the dots (obsolete)", "first . last @ example . com",
+      {"spaces around the dots (obsolete)",
+       "first . last @ example . com",
        {"", "", "first.last", "example.com"}},
       {"null path", "<>", {"", "", "", ""}},
-      {"escaped quote in a name", "\"A \\\"B\\\" C\" <abc@x.org>", {"A \"B\" C", "", "abc", "x.org"}},
+      {"escaped quote in a name",
+       "\"A \\\"B\\\" C\" <abc@x.org>",
+       {"A \"B\" C", "", "abc", "x.org"}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.comment);
@@ -64,7 +74,8 @@ TEST(AddressParsing, GroupsAndLists) {
 TEST(AddressParsing, GarbageIsSkippedWithADefect) {
   const AddressList list = parse_address_list("@@@, ok@x.org, <broken, Unclosed: a@b.c");
   std::vector<std::string> got;
-  for (const Mailbox& m : list.mailboxes()) got.push_back(m.address());
+  for (const Mailbox& m : list.mailboxes())
+    got.push_back(m.address());
   // An unclosed angle address still yields what it holds.
   EXPECT_EQ(got, (std::vector<std::string>{"ok@x.org", "broken", "a@b.c"}));
   EXPECT_FALSE(list.defects.empty());
@@ -72,7 +83,8 @@ TEST(AddressParsing, GarbageIsSkippedWithADefect) {
 
 TEST(AddressParsing, CountIsBounded) {
   std::string many;
-  for (int i = 0; i < 50; ++i) many += "u" + std::to_string(i) + "@x.org, ";
+  for (int i = 0; i < 50; ++i)
+    many += "u" + std::to_string(i) + "@x.org, ";
   ParseLimits limits;
   limits.addresses_max = 10;
   const AddressList list = parse_address_list(many, limits);

@@ -73,7 +73,8 @@ TEST(MissingFields, AddedAtTheEndOfTheHeaderOnly) {
   const std::vector<Case> cases = {
       {"both missing", "From: a@x\r\n\r\nbody\r\n",
        "From: a@x\r\nDate: " + date + "\r\nMessage-ID: " + id + "\r\n\r\nbody\r\n"},
-      {"both present: unchanged", "Date: d\r\nMessage-ID: <m>\r\n\r\nb", "Date: d\r\nMessage-ID: <m>\r\n\r\nb"},
+      {"both present: unchanged", "Date: d\r\nMessage-ID: <m>\r\n\r\nb",
+       "Date: d\r\nMessage-ID: <m>\r\n\r\nb"},
       {"only the id missing", "date: d\r\n\r\nb", "date: d\r\nMessage-ID: " + id + "\r\n\r\nb"},
       {"header without final CRLF", "From: a@x",
        "From: a@x\r\nDate: " + date + "\r\nMessage-ID: " + id + "\r\n"},
@@ -123,9 +124,10 @@ TEST(Builder, NonAsciiSubjectAndBody) {
 }
 
 TEST(Builder, LongHeadersAreFolded) {
-  const std::string field = format_field(
-      "To", "one@example.com, two@example.com, three@example.com, four@example.com, "
-            "five@example.com");
+  const std::string field =
+      format_field("To",
+                   "one@example.com, two@example.com, three@example.com, four@example.com, "
+                   "five@example.com");
   EXPECT_EQ(field,
             "To: one@example.com, two@example.com, three@example.com, four@example.com,\r\n"
             " five@example.com\r\n");
@@ -142,7 +144,8 @@ TEST(Builder, MixedMessageWithBase64Attachment) {
   m.subject = "Report";
   m.text = "See attached.\r\n";
   std::string data;
-  for (int i = 0; i < 200; ++i) data += static_cast<char>(i);
+  for (int i = 0; i < 200; ++i)
+    data += static_cast<char>(i);
   const Attachment attachments[] = {{"report.bin", "application/octet-stream", data}};
   const std::string bytes = build_mixed_message(m, attachments, "=_ms_b");
   const Message parsed = Message::parse(bytes);
@@ -183,8 +186,8 @@ TEST(Base64, KnownVectors) {
     EXPECT_EQ(*base64_decode(encoded), plain);
   }
   EXPECT_EQ(base64_encode("foobar", 4), "Zm9v\r\nYmFy\r\n");
-  EXPECT_FALSE(base64_decode("Zm9").ok());     // not a multiple of four
-  EXPECT_FALSE(base64_decode("Zm9v!").ok());   // not in the alphabet
+  EXPECT_FALSE(base64_decode("Zm9").ok());       // not a multiple of four
+  EXPECT_FALSE(base64_decode("Zm9v!").ok());     // not in the alphabet
   EXPECT_FALSE(base64_decode("Zg==Zg==").ok());  // data after padding
 }
 
@@ -215,15 +218,16 @@ TEST(Dsn, StructureFollowsRfc3464) {
   EXPECT_TRUE(dsn.root().children[0].content_type.is("text", "plain"));
   EXPECT_TRUE(dsn.root().children[1].content_type.is("message", "delivery-status"));
   EXPECT_TRUE(dsn.root().children[2].content_type.is("text", "rfc822-headers"));
-  EXPECT_EQ(*dsn.section({{2}, SectionText::Full, {}}),
-            "Reporting-MTA: dns; mta.example.com\r\n"
-            "Arrival-Date: Mon, 02 Sep 2024 09:00:00 +0000\r\n"
-            "\r\n"
-            "Final-Recipient: rfc822; nobody@example.org\r\n"
-            "Action: failed\r\n"
-            "Status: 5.1.1\r\n"
-            "Remote-MTA: dns; mx.example.org\r\n"
-            "Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.org>: Recipient address rejected\r\n");
+  EXPECT_EQ(
+      *dsn.section({{2}, SectionText::Full, {}}),
+      "Reporting-MTA: dns; mta.example.com\r\n"
+      "Arrival-Date: Mon, 02 Sep 2024 09:00:00 +0000\r\n"
+      "\r\n"
+      "Final-Recipient: rfc822; nobody@example.org\r\n"
+      "Action: failed\r\n"
+      "Status: 5.1.1\r\n"
+      "Remote-MTA: dns; mx.example.org\r\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.org>: Recipient address rejected\r\n");
   // The third part is the original header fields, byte for byte (folds kept).
   const Message original = Message::parse(kOriginal);
   const std::string_view original_header = original.header_bytes();
@@ -237,8 +241,8 @@ TEST(Dsn, StructureFollowsRfc3464) {
 TEST(Dsn, StatusOfReply) {
   EXPECT_EQ(status_of_reply("550 5.1.1 no such user", "5.0.0"), "5.1.1");
   EXPECT_EQ(status_of_reply("451 4.7.1 greylisted", "4.0.0"), "4.7.1");
-  EXPECT_EQ(status_of_reply("550 no such user", "x"), "5.0.0");   // no enhanced code
-  EXPECT_EQ(status_of_reply("452-4.2.2 full", "x"), "4.2.2");     // continuation line
+  EXPECT_EQ(status_of_reply("550 no such user", "x"), "5.0.0");  // no enhanced code
+  EXPECT_EQ(status_of_reply("452-4.2.2 full", "x"), "4.2.2");    // continuation line
   EXPECT_EQ(status_of_reply("connection timed out", "4.4.7"), "4.4.7");
   EXPECT_EQ(status_of_reply("550 5.1.1234 bad", "5.0.0"), "5.0.0");  // detail too long
 }

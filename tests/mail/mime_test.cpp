@@ -41,7 +41,9 @@ const std::string kNested =
     "--outer--\r\n"
     "epilogue\r\n";
 
-std::size_t at(const std::string& text) { return kNested.find(text); }
+std::size_t at(const std::string& text) {
+  return kNested.find(text);
+}
 
 TEST(MimeStructure, NestedMultipartHasExactOffsets) {
   const Message m = Message::parse(kNested);
@@ -105,22 +107,28 @@ TEST(MimeStructure, SectionsAsImapNamesThem) {
       {"BODY[2.1]", {{2, 1}, SectionText::Full, {}}, "plain"},
       {"BODY[2.1.MIME] of a part with an empty header", {{2, 1}, SectionText::Mime, {}}, "\r\n"},
       {"BODY[2.2]", {{2, 2}, SectionText::Full, {}}, "<p>html</p>"},
-      {"BODY[2.MIME]", {{2}, SectionText::Mime, {}},
+      {"BODY[2.MIME]",
+       {{2}, SectionText::Mime, {}},
        "Content-Type: multipart/alternative; boundary=inner\r\n\r\n"},
-      {"BODY[3] is the whole encapsulated message", {{3}, SectionText::Full, {}},
+      {"BODY[3] is the whole encapsulated message",
+       {{3}, SectionText::Full, {}},
        "Subject: inner\r\n\r\nhi"},
       {"BODY[3.HEADER]", {{3}, SectionText::Header, {}}, "Subject: inner\r\n\r\n"},
       {"BODY[3.TEXT]", {{3}, SectionText::Text, {}}, "hi"},
-      {"BODY[3.1]: part 1 of a single-part message is its body", {{3, 1}, SectionText::Full, {}},
+      {"BODY[3.1]: part 1 of a single-part message is its body",
+       {{3, 1}, SectionText::Full, {}},
        "hi"},
       {"BODY[HEADER]", {{}, SectionText::Header, {}}, kNested.substr(0, 72)},
       {"BODY[TEXT]", {{}, SectionText::Text, {}}, kNested.substr(72)},
       {"BODY[]", {{}, SectionText::Full, {}}, kNested},
-      {"BODY[HEADER.FIELDS (FROM)]", {{}, SectionText::HeaderFields, {"FROM"}},
+      {"BODY[HEADER.FIELDS (FROM)]",
+       {{}, SectionText::HeaderFields, {"FROM"}},
        "From: a@example.com\r\n\r\n"},
-      {"BODY[HEADER.FIELDS.NOT (From)]", {{}, SectionText::HeaderFieldsNot, {"From"}},
+      {"BODY[HEADER.FIELDS.NOT (From)]",
+       {{}, SectionText::HeaderFieldsNot, {"From"}},
        "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"},
-      {"BODY[3.HEADER.FIELDS (Subject)]", {{3}, SectionText::HeaderFields, {"Subject"}},
+      {"BODY[3.HEADER.FIELDS (Subject)]",
+       {{3}, SectionText::HeaderFields, {"Subject"}},
        "Subject: inner\r\n\r\n"},
   };
   for (const Case& c : cases) {
@@ -130,11 +138,11 @@ TEST(MimeStructure, SectionsAsImapNamesThem) {
     EXPECT_EQ(*got, c.expected);
   }
   // Sections that do not exist.
-  EXPECT_FALSE(m.section({{4}, SectionText::Full, {}}).ok());        // no part 4
-  EXPECT_FALSE(m.section({{0}, SectionText::Full, {}}).ok());        // parts count from 1
-  EXPECT_FALSE(m.section({{1, 1}, SectionText::Full, {}}).ok());     // a leaf has no parts
-  EXPECT_FALSE(m.section({{1}, SectionText::Header, {}}).ok());      // 1 is not message/rfc822
-  EXPECT_FALSE(m.section({{}, SectionText::Mime, {}}).ok());         // MIME needs a part
+  EXPECT_FALSE(m.section({{4}, SectionText::Full, {}}).ok());     // no part 4
+  EXPECT_FALSE(m.section({{0}, SectionText::Full, {}}).ok());     // parts count from 1
+  EXPECT_FALSE(m.section({{1, 1}, SectionText::Full, {}}).ok());  // a leaf has no parts
+  EXPECT_FALSE(m.section({{1}, SectionText::Header, {}}).ok());   // 1 is not message/rfc822
+  EXPECT_FALSE(m.section({{}, SectionText::Mime, {}}).ok());      // MIME needs a part
 }
 
 TEST(MimeStructure, SinglePartMessageHasPartOne) {
@@ -209,15 +217,15 @@ TEST(MimeStructure, DefaultsAndBrokenStructures) {
        "text/plain", 0, true},
       {"multipart without boundary: text/plain", "Content-Type: multipart/mixed\r\n\r\nb",
        PartKind::Leaf, "text/plain", 0, true},
-      {"multipart whose boundary never appears", "Content-Type: multipart/mixed; boundary=z\r\n\r\nb",
-       PartKind::Leaf, "text/plain", 0, true},
+      {"multipart whose boundary never appears",
+       "Content-Type: multipart/mixed; boundary=z\r\n\r\nb", PartKind::Leaf, "text/plain", 0, true},
       {"missing close delimiter: last part runs to the end",
        "Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n\r\na\r\n--z\r\n\r\nb\r\n",
        PartKind::Multipart, "multipart/mixed", 2, true},
       {"boundary-like line with trailing text is not a delimiter",
        "Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n\r\n--zz\r\n--z--\r\n",
        PartKind::Multipart, "multipart/mixed", 1, false},
-      {"delimiter with transport padding", 
+      {"delimiter with transport padding",
        "Content-Type: multipart/mixed; boundary=z\r\n\r\n--z  \r\n\r\na\r\n--z--\r\n",
        PartKind::Multipart, "multipart/mixed", 1, false},
       {"digest parts default to message/rfc822",
@@ -251,12 +259,13 @@ TEST(MimeStructure, DigestChildIsAMessage) {
 }
 
 TEST(MimeStructure, LfOnlyOffsetsDescribeTheBytesAsGiven) {
-  const std::string input = "Content-Type: multipart/mixed; boundary=z\n\n--z\n\na\n--z\n\nbc\n--z--\n";
+  const std::string input =
+      "Content-Type: multipart/mixed; boundary=z\n\n--z\n\na\n--z\n\nbc\n--z--\n";
   const Message m = Message::parse(input);
   ASSERT_EQ(m.root().children.size(), 2u);
   EXPECT_EQ(*m.section({{1}, SectionText::Full, {}}), "a");
   EXPECT_EQ(*m.section({{2}, SectionText::Full, {}}), "bc");
-  EXPECT_EQ(m.root().children[1].offset, input.find("\nbc") );
+  EXPECT_EQ(m.root().children[1].offset, input.find("\nbc"));
 }
 
 TEST(MimeStructure, NestingDepthIsBounded) {
@@ -271,7 +280,8 @@ TEST(MimeStructure, NestingDepthIsBounded) {
   limits.mime_depth_max = 8;
   const Message m = Message::parse(input, limits);
   std::size_t levels = 0;
-  for (const MimePart* p = &m.root(); !p->children.empty(); p = &p->children[0]) ++levels;
+  for (const MimePart* p = &m.root(); !p->children.empty(); p = &p->children[0])
+    ++levels;
   EXPECT_EQ(levels, 8u);
   EXPECT_FALSE(m.defects().empty());
 }
