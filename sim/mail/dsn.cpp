@@ -123,7 +123,13 @@ std::string build_dsn(const DsnSpec& spec) {
     out += "Action: " + std::string(to_string(r.action)) + "\r\n";
     out += "Status: " + r.status + "\r\n";
     if (!r.remote_mta.empty()) out += "Remote-MTA: dns; " + r.remote_mta + "\r\n";
-    if (!r.diagnostic.empty()) out += "Diagnostic-Code: smtp; " + r.diagnostic + "\r\n";
+    if (!r.diagnostic.empty()) {
+      // An SMTP reply is typed "smtp"; a local reason (no reply at all) is not (RFC 3464 2.3.6).
+      const bool is_reply = r.diagnostic.size() >= 3 && is_digit(r.diagnostic[0]) &&
+                            is_digit(r.diagnostic[1]) && is_digit(r.diagnostic[2]);
+      out += "Diagnostic-Code: " + std::string(is_reply ? "smtp; " : "X-MailScope; ") +
+             r.diagnostic + "\r\n";
+    }
     if (!r.last_attempt_date.empty()) out += "Last-Attempt-Date: " + r.last_attempt_date + "\r\n";
   }
 
