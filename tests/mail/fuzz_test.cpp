@@ -104,16 +104,16 @@ void check_part(const MimePart& part, std::size_t size, std::size_t depth) {
   }
 }
 
-// Fetches every section of every part a path of up to three numbers can name.
+// Fetches every section of the parts that short paths (up to "3.2.1") name.
 void exercise(const Message& m) {
   check_part(m.root(), m.size(), 0);
   (void)m.envelope();
   const SectionText texts[] = {SectionText::Full,         SectionText::Header,
                                SectionText::Text,         SectionText::Mime,
                                SectionText::HeaderFields, SectionText::HeaderFieldsNot};
-  for (std::uint32_t a = 0; a <= 4; ++a) {
-    for (std::uint32_t b = 0; b <= 3; ++b) {
-      for (std::uint32_t c = 0; c <= 2; ++c) {
+  for (std::uint32_t a = 0; a <= 3; ++a) {
+    for (std::uint32_t b = 0; b <= 2; ++b) {
+      for (std::uint32_t c = 0; c <= 1; ++c) {
         std::vector<std::uint32_t> path;
         if (a > 0) path.push_back(a);
         if (a > 0 && b > 0) path.push_back(b);
@@ -132,7 +132,7 @@ void exercise(const Message& m) {
 
 TEST(Fuzz, RandomBytesIntoTheMessageParser) {
   Rng rng(0x5eed);
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 2000; ++i) {
     const Message m = Message::parse(random_bytes(rng, rng.below(400)));
     ASSERT_NO_FATAL_FAILURE(exercise(m));
   }
@@ -140,7 +140,7 @@ TEST(Fuzz, RandomBytesIntoTheMessageParser) {
 
 TEST(Fuzz, MutatedMultipartMessages) {
   Rng rng(42);
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 2000; ++i) {
     const Message m = Message::parse(mutate(rng, kSeedMessage));
     ASSERT_NO_FATAL_FAILURE(exercise(m));
     // Edits keep the original bytes behind the new field.
