@@ -6,9 +6,12 @@ BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libpcap-dev libcli11-dev nlohmann-json3-dev libboost-dev libssl-dev
 )
+GUI_PACKAGES=(
+  libimgui-dev libglfw3-dev libgl-dev fonts-dejavu-core
+)
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  tshark
+  tshark xvfb xauth
 )
 
 # Installs every named package that is not installed yet, without asking questions.
