@@ -45,18 +45,15 @@ TEST(ServerAuthorization, CapaDependsOnConfigAndState) {
       // Port 995: logins offered, no STLS.
       {"pop3s", pop3s_config(), kCapaTls},
       // No certificate and no plaintext login: nothing to log in with (a misconfiguration).
-      {"no tls",
-       no_tls,
+      {"no tls", no_tls,
        "+OK Capability list follows\r\nTOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\n"
        "AUTH-RESP-CODE\r\nIMPLEMENTATION MailScope\r\n.\r\n"},
       // The lesson setting: logins offered in clear, next to STLS.
-      {"plaintext allowed",
-       plaintext_allowed_config(),
+      {"plaintext allowed", plaintext_allowed_config(),
        "+OK Capability list follows\r\nTOP\r\nUIDL\r\nUSER\r\nSASL PLAIN\r\nSTLS\r\n"
        "PIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nIMPLEMENTATION MailScope\r\n.\r\n"},
       // SASL withheld: USER only.
-      {"no sasl",
-       no_sasl,
+      {"no sasl", no_sasl,
        "+OK Capability list follows\r\nTOP\r\nUIDL\r\nUSER\r\nPIPELINING\r\nRESP-CODES\r\n"
        "AUTH-RESP-CODE\r\nIMPLEMENTATION MailScope\r\n.\r\n"},
   };
@@ -356,7 +353,8 @@ TEST(ServerAuthorization, ImplicitTlsAcceptsLoginsAtOnce) {
 
 TEST(ServerAuthorization, OtherCommands) {
   ServerHarness h;
-  EXPECT_EQ(h.send("APOP alice c4c9334bac560ecc979e58001b3e22fb\r\n"), "-ERR APOP not supported\r\n");
+  EXPECT_EQ(h.send("APOP alice c4c9334bac560ecc979e58001b3e22fb\r\n"),
+            "-ERR APOP not supported\r\n");
   EXPECT_EQ(h.send("STAT\r\n"), "-ERR STAT not allowed in AUTHORIZATION state\r\n");
   EXPECT_EQ(h.send("NOOP\r\n"), "-ERR NOOP not allowed in AUTHORIZATION state\r\n");
   EXPECT_EQ(h.send("RETR 1\r\n"), "-ERR RETR not allowed in AUTHORIZATION state\r\n");

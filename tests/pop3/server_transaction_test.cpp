@@ -101,8 +101,8 @@ TEST(ServerTransaction, DeleMarksAndRsetUnmarks) {
   EXPECT_EQ(h.send("LIST\r\n"), "+OK 2 messages (139 octets)\r\n2 64\r\n3 75\r\n.\r\n");
   EXPECT_EQ(h.send("UIDL\r\n"),
             "+OK unique-id listing follows\r\n2 " + kUid2 + "\r\n3 " + kUid3 + "\r\n.\r\n");
-  for (const char* command : {"LIST 1\r\n", "UIDL 1\r\n", "RETR 1\r\n", "TOP 1 0\r\n",
-                              "DELE 1\r\n"}) {
+  for (const char* command :
+       {"LIST 1\r\n", "UIDL 1\r\n", "RETR 1\r\n", "TOP 1 0\r\n", "DELE 1\r\n"}) {
     EXPECT_EQ(h.send(command), "-ERR message 1 already deleted\r\n") << command;
   }
   // Numbers do not shift: message 3 is still 3; out-of-range counts the marked message too.
@@ -119,8 +119,7 @@ TEST(ServerTransaction, QuitRemovesTheMarkedMessages) {
   h.login();
   h.send("DELE 1\r\n");
   h.send("DELE 3\r\n");
-  EXPECT_EQ(h.send("QUIT\r\n"),
-            "+OK pop.example.com POP3 server signing off (1 message left)\r\n");
+  EXPECT_EQ(h.send("QUIT\r\n"), "+OK pop.example.com POP3 server signing off (1 message left)\r\n");
   EXPECT_TRUE(h.last.closes());
   std::vector<std::string> transitions;
   for (const StateChanged& s : h.last.all<StateChanged>()) {
@@ -140,7 +139,8 @@ TEST(ServerTransaction, QuitWordingFollowsWhatIsLeft) {
   ServerHarness all;
   all.login();
   all.send("DELE 1\r\nDELE 2\r\nDELE 3\r\n");
-  EXPECT_EQ(all.send("QUIT\r\n"), "+OK pop.example.com POP3 server signing off (maildrop empty)\r\n");
+  EXPECT_EQ(all.send("QUIT\r\n"),
+            "+OK pop.example.com POP3 server signing off (maildrop empty)\r\n");
   EXPECT_TRUE(stored_uids(all.store, "alice").empty());
 
   ServerHarness none;
@@ -187,7 +187,8 @@ TEST(ServerTransaction, AutologoutClosesWithoutUpdate) {
   EXPECT_TRUE(out.sent_bytes().empty());
   EXPECT_TRUE(out.closes());
   ASSERT_EQ(out.all<Note>().size(), 1u);
-  EXPECT_EQ(out.all<Note>()[0].text, "autologout after 600 s without a command; 1 marked message kept");
+  EXPECT_EQ(out.all<Note>()[0].text,
+            "autologout after 600 s without a command; 1 marked message kept");
   EXPECT_EQ(stored_uids(h.store, "alice"), (std::vector<mail::Uid>{1, 2, 3}));
   EXPECT_FALSE(h.store.maildrop_locked("alice"));
   EXPECT_EQ(h.session.deadline(), kTimeNever);
@@ -268,9 +269,8 @@ TEST(ServerTransaction, BareLineFeedsEndCommands) {
 
 TEST(ServerTransaction, ByteAtATimeAndPipelinedGiveTheSameBytes) {
   const std::vector<std::string> script = {
-      "CAPA\r\n",    "USER alice\r\n", "PASS s3cret\r\n", "STAT\r\n", "LIST\r\n",
-      "UIDL\r\n",    "RETR 2\r\n",     "TOP 3 1\r\n",     "DELE 1\r\n", "NOOP\r\n",
-      "LIST 1\r\n", "QUIT\r\n"};
+      "CAPA\r\n",   "USER alice\r\n", "PASS s3cret\r\n", "STAT\r\n", "LIST\r\n",   "UIDL\r\n",
+      "RETR 2\r\n", "TOP 3 1\r\n",    "DELE 1\r\n",      "NOOP\r\n", "LIST 1\r\n", "QUIT\r\n"};
   ServerHarness lines, bytewise, pipelined;
   std::string by_line, all;
   for (const std::string& line : script) {
@@ -280,7 +280,8 @@ TEST(ServerTransaction, ByteAtATimeAndPipelinedGiveTheSameBytes) {
   EXPECT_EQ(bytewise.send_bytewise(all), by_line);
   EXPECT_EQ(pipelined.send(all), by_line);  // PIPELINING (RFC 2449 §6.6): answered in order
   EXPECT_NE(by_line.find(kRetr2), std::string::npos);
-  EXPECT_TRUE(by_line.ends_with("+OK pop.example.com POP3 server signing off (2 messages left)\r\n"));
+  EXPECT_TRUE(
+      by_line.ends_with("+OK pop.example.com POP3 server signing off (2 messages left)\r\n"));
   for (ServerHarness* h : {&lines, &bytewise, &pipelined}) {
     EXPECT_EQ(stored_uids(h->store, "alice"), (std::vector<mail::Uid>{2, 3}));
   }
