@@ -191,7 +191,8 @@ void ImapServerSession::dispatch(TimeNs now, const Command& cmd, ImapOutput& out
   if (!allowed_in_state(cmd.verb)) {
     if (m_state == ServerState::NotAuthenticated) {
       bad(out, cmd.tag, "Please authenticate first");
-    } else if (cmd.verb == Verb::Login || cmd.verb == Verb::Authenticate) {
+    } else if (cmd.verb == Verb::Login || cmd.verb == Verb::Authenticate ||
+               cmd.verb == Verb::StartTls) {
       bad(out, cmd.tag, "Already authenticated");
     } else {
       bad(out, cmd.tag, "No mailbox selected");
