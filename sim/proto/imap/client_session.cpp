@@ -363,7 +363,11 @@ void ImapClientSession::send_more(TimeNs now, ImapOutput& out) {
 void ImapClientSession::send_pieces(TimeNs now, ImapOutput& out) {
   Outgoing& cmd = *m_inflight;
   std::string bytes;
-  cmd.waiting_continuation = false;
+  if (cmd.waiting_continuation) {
+    // The server said "+": the literal announced at the end of the last piece goes now.
+    bytes += *cmd.pieces[cmd.next_piece - 1].literal;
+    cmd.waiting_continuation = false;
+  }
   while (cmd.next_piece < cmd.pieces.size()) {
     const Piece& piece = cmd.pieces[cmd.next_piece++];
     bytes += piece.text;
