@@ -241,7 +241,8 @@ void ImapServerSession::cmd_search(const Command& cmd, ImapOutput& out) {
 
 std::string ImapServerSession::fetch_line(std::size_t index, const Command& cmd, bool add_flags) {
   Entry& e = m_view[index];
-  std::string line = "* " + std::to_string(index + 1) + " FETCH (";
+  std::string line = std::to_string(index + 1) + " FETCH (";
+  line.reserve(e.size + 256);
   bool first = true;
   auto item = [&](std::string_view name) {
     if (!first) line += ' ';
@@ -283,23 +284,24 @@ std::string ImapServerSession::fetch_line(std::size_t index, const Command& cmd,
       case FetchItemKind::Rfc822Header:
       case FetchItemKind::Rfc822Text:
       case FetchItemKind::BodySection: {
-        std::string data;
+        // data views either the stored bytes or section_bytes; no copy for the whole message.
+        std::string section_bytes;
+        std::string_view data;
         if (f.kind == FetchItemKind::Rfc822 ||
             (f.kind == FetchItemKind::BodySection && f.section.part.empty() &&
              f.section.text == mail::SectionText::Full)) {
           data = *e.bytes;  // the whole message needs no parsing
         } else if (f.kind == FetchItemKind::Rfc822Header) {
-          data = std::string(parsed(e).header_bytes());
+          data = parsed(e).header_bytes();
         } else if (f.kind == FetchItemKind::Rfc822Text) {
-          data = std::string(parsed(e).body_bytes());
+          data = parsed(e).body_bytes();
         } else {
           // A part that does not exist reads as empty (RFC 3501 6.4.5 leaves it open).
           auto section = parsed(e).section(f.section);
-          if (section) data = std::move(*section);
+          if (section) section_bytes = std::move(*section);
+          data = section_bytes;
         }
-        if (f.partial_origin) {
-          data = std::string(mail::partial(data, *f.partial_origin, f.partial_count));
-        }
+        if (f.partial_origin) data = mail::partial(data, *f.partial_origin, f.partial_count);
         // Message text always goes as a literal: it may hold any octet and line ends.
         line += '{' + std::to_string(data.size()) + "}\r\n";
         line += data;
@@ -312,7 +314,7 @@ std::string ImapServerSession::fetch_line(std::size_t index, const Command& cmd,
     line += format_flags(e.flags, e.recent);
   }
   line += ')';
-  return line.substr(2);  // untagged() adds "* "
+  return line;
 }
 
 void ImapServerSession::cmd_fetch(const Command& cmd, ImapOutput& out) {
@@ -351,7 +353,7 @@ void ImapServerSession::cmd_fetch(const Command& cmd, ImapOutput& out) {
     // A message whose flags changed is shown with them, so the client need not fetch again.
     const bool add_flags = !flags_asked && (seen_now[i] || m_view[i].flags_changed);
     m_view[i].flags_changed = m_view[i].flags_changed && !add_flags && !flags_asked;
-    untagged(out, fetch_line(i, cmd, add_flags));
+    respond(out, "* " + fetch_line(i, cmd, add_flags));
   }
   tagged(out, cmd.tag, "OK", cmd.uid ? "UID FETCH completed" : "FETCH completed");
 }

@@ -508,7 +508,11 @@ ImapOutput ImapServerSession::on_timeout(TimeNs now) {
 }
 
 void ImapServerSession::respond(ImapOutput& out, std::string line, TimeNs delay_ns) {
-  out.actions.push_back(Send{line + "\r\n", delay_ns});
+  std::string bytes;
+  bytes.reserve(line.size() + 2);
+  bytes += line;
+  bytes += "\r\n";
+  out.actions.push_back(Send{std::move(bytes), delay_ns});
   out.actions.push_back(ResponseSent{std::move(line)});
 }
 
