@@ -89,19 +89,22 @@ void DnsClient::exchange(wire::Ipv4Addr server, DnsMessage query, TimeNs timeout
     return;
   }
   p.socket->on_receive([this, key](const net::UdpDatagram& d) { on_datagram(key, d); });
-  p.socket->on_error([this, key](wire::Ipv4Addr, std::uint16_t, wire::IcmpType type,
-                                  std::uint8_t code) {
-    const auto it = m_pending.find(key);
-    if (it == m_pending.end() || it->second.transport != DnsTransport::Udp) return;
-    // The network says the query cannot arrive: no need to wait for the timeout.
-    const bool port = type == wire::IcmpType::DestinationUnreachable &&
-                      code == static_cast<std::uint8_t>(wire::IcmpUnreachable::Port);
-    const std::string server = it->second.server.to_string();
-    finish(key, DnsExchangeResult{DnsExchangeStatus::Unreachable, {}, DnsTransport::Udp, kNoEvent,
-                                  it->second.flow,
-                                  port ? "ICMP port unreachable: no DNS server at " + server
-                                       : "ICMP error: " + server + " cannot be reached"});
-  });
+  p.socket->on_error(
+      [this, key](wire::Ipv4Addr, std::uint16_t, wire::IcmpType type, std::uint8_t code) {
+        const auto it = m_pending.find(key);
+        if (it == m_pending.end() || it->second.transport != DnsTransport::Udp) return;
+        // The network says the query cannot arrive: no need to wait for the timeout.
+        const bool port = type == wire::IcmpType::DestinationUnreachable &&
+                          code == static_cast<std::uint8_t>(wire::IcmpUnreachable::Port);
+        const std::string server = it->second.server.to_string();
+        finish(key, DnsExchangeResult{DnsExchangeStatus::Unreachable,
+                                      {},
+                                      DnsTransport::Udp,
+                                      kNoEvent,
+                                      it->second.flow,
+                                      port ? "ICMP port unreachable: no DNS server at " + server
+                                           : "ICMP error: " + server + " cannot be reached"});
+      });
   const wire::Bytes bytes = p.query.emit();
   p.query_event = record_dns_sent(m_host, p.query, bytes, parent, p.flow);
   p.timer = sim.schedule_after(timeout, [this, key, timeout] {

@@ -278,13 +278,15 @@ TEST(DnsResolution, CnameChasingInsideAZoneAndAcrossZones) {
 
   // The alias points into google.com.: the resolver restarts from what it has cached for com.
   AddressResult across;
-  w.stub->resolve_a(dns_name("gmailalias.example.org"), [&](const AddressResult& r) { across = r; });
+  w.stub->resolve_a(dns_name("gmailalias.example.org"),
+                    [&](const AddressResult& r) { across = r; });
   w.sim.run();
   ASSERT_EQ(across.status, LookupStatus::Ok);
   EXPECT_EQ(across.canonical_name, dns_name("gmail-smtp-in.l.google.com"));
   EXPECT_EQ(across.addresses, std::vector<wire::Ipv4Addr>{ip("142.250.27.26")});
-  EXPECT_TRUE(contains(dns_notes(w.sim.trace()),
-                       "gmailalias.example.org. is an alias (CNAME) of gmail-smtp-in.l.google.com."));
+  EXPECT_TRUE(
+      contains(dns_notes(w.sim.trace()),
+               "gmailalias.example.org. is an alias (CNAME) of gmail-smtp-in.l.google.com."));
 }
 
 TEST(DnsResolution, CnameLoopsEndInServFail) {

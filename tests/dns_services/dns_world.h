@@ -2,9 +2,12 @@
 // A small Internet for the DNS tests: a client LAN with the recursive resolver, a WAN, and the
 // root, TLD and domain name servers on LANs of their own behind a second router.
 //
-//   client 10.0.1.10, resolver 10.0.1.53 --[lan-a]-- r1 ==wan== r2 --+-- a.root-servers.net 198.41.0.4
-//                                                                    +-- a.gtld-servers.net 192.5.6.30
-//                                                                    +-- ns1.google.com 216.239.32.10
+//   client 10.0.1.10, resolver 10.0.1.53 --[lan-a]-- r1 ==wan== r2 --+-- a.root-servers.net
+//   198.41.0.4
+//                                                                    +-- a.gtld-servers.net
+//                                                                    192.5.6.30
+//                                                                    +-- ns1.google.com
+//                                                                    216.239.32.10
 //                                                                    +-- ns.example.net 10.0.5.53
 //
 // Zones: "." on the root server; com., org. and net. on the TLD server; gmail.com. and
