@@ -11,6 +11,7 @@
 #include "export/pcap_export.h"
 #include "net/udp_socket.h"
 #include "support/tshark.h"
+#include "wire/dissect.h"
 
 namespace mailscope::services {
 namespace {
@@ -394,6 +395,39 @@ TEST(DnsPcap, ResolutionPassesTsharkChecks) {
   EXPECT_NE(summary.find("MX gmail.com MX 10 gmail-smtp-in.l.google.com"), std::string::npos)
       << summary;
   EXPECT_NE(summary.find("TXT big.example.org"), std::string::npos) << summary;
+}
+
+}  // namespace
+}  // namespace mailscope::services
+
+namespace mailscope::services {
+namespace {
+
+// The frame dissector shows DNS on port 53 (UDP, and TCP when a segment holds one message).
+TEST(DnsDissect, FramesOnPort53ShowTheDnsMessage) {
+  testing::DnsWorld w(1);
+  w.stub->query(testing::dns_name("big.example.org"), wire::DnsType::TXT,
+                [](const StubResponse&) {});
+  w.sim.run();
+  std::vector<std::string> summaries;
+  bool has_tree = false;
+  bool has_tcp_length = false;
+  for (const TraceEvent& e : w.sim.trace().events()) {
+    if (e.layer != Layer::Physical || e.kind != EventKind::Send) continue;
+    const auto d = wire::dissect_frame(w.sim.trace().bytes(e.data));
+    if (d.summary.starts_with("DNS ")) summaries.push_back(d.summary);
+    for (const auto& f : d.fields) {
+      has_tree = has_tree || f.name.starts_with("Domain Name System");
+      has_tcp_length = has_tcp_length || f.name == "DNS over TCP length";
+    }
+  }
+  EXPECT_TRUE(has_tree);
+  ASSERT_FALSE(summaries.empty());
+  EXPECT_TRUE(summaries.front().starts_with("DNS Standard query 0x")) << summaries.front();
+  EXPECT_NE(summaries.front().find("TXT big.example.org"), std::string::npos);
+  // The queries asked again over TCP are decoded too (each fits in one segment; the long
+  // answers do not, and stay data).
+  EXPECT_TRUE(has_tcp_length);
 }
 
 }  // namespace
