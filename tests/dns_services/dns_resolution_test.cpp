@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <sstream>
 
 #include "dns_world.h"
+#include "export/transcript.h"
 
 namespace mailscope::services {
 namespace {
@@ -362,6 +365,30 @@ TEST(DnsResolution, TheWholeExchangeIsDeterministic) {
   };
   EXPECT_EQ(run(7), run(7));
   EXPECT_NE(run(7), run(8));  // ids and ports come from the seed
+}
+
+}  // namespace
+}  // namespace mailscope::services
+
+namespace mailscope::services {
+namespace {
+
+TEST(DnsTranscript, ShowsMessagesAsSummaries) {
+  testing::DnsWorld w(1);
+  w.stub->query(testing::dns_name("gmail.com"), wire::DnsType::MX, [](const StubResponse&) {});
+  w.sim.run();
+  exporter::TranscriptOptions options;
+  options.show(Layer::Application);
+  std::ostringstream out;
+  exporter::write_transcript(w.sim.trace(), out, options);
+  const std::string text = out.str();
+  if (std::getenv("MAILSCOPE_PRINT_TRANSCRIPT") != nullptr) std::cout << text;
+  EXPECT_NE(text.find("Standard query 0x"), std::string::npos) << text;
+  EXPECT_NE(text.find("Standard query response 0x"), std::string::npos) << text;
+  EXPECT_NE(text.find("MX gmail.com MX 10 gmail-smtp-in.l.google.com"), std::string::npos) << text;
+  EXPECT_NE(text.find("referral from 198.41.0.4: com. is served by a.gtld-servers.net."),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
