@@ -41,20 +41,21 @@ class Resolver {
   Resolver(Scenario& s, std::vector<Diagnostic>& out) : m_s(s), m_out(out) {}
 
   bool run() {
+    // Every stage runs even after errors (each skips what names a missing LAN, router or
+    // domain), so that one load reports every problem; only the zones, built from text, wait
+    // for a clean scenario.
     check_network();
     check_domains();
     check_users();
-    if (failed()) return false;  // later stages assume the names above are sound
     assign_subnets();
     plan_hosts();
     plan_routes();
     resolve_domains();
     resolve_users();
-    if (failed()) return false;
-    plan_zones();
     check_timeline();
     check_narration();
     check_expectations();
+    if (!failed()) plan_zones();
     return !failed();
   }
 
@@ -384,6 +385,7 @@ class Resolver {
 
   Ipv4Addr allocate(const std::string& lan_name, const std::string& path) {
     const Lan* lan = m_s.find_lan(lan_name);
+    if (lan == nullptr) return Ipv4Addr{};  // already reported
     const Ipv4Cidr& net = lan->subnet;
     const std::uint32_t size = net.broadcast().value - net.network().value;
     // Hosts start at .10 when the network has room, so low addresses stay free for routers.
@@ -401,6 +403,11 @@ class Resolver {
   // Adds a host; an explicit address is checked against its LAN, a zero one allocated later.
   void add_host(HostPlan h, Ipv4Addr given, const std::string& path) {
     const Lan* lan = m_s.find_lan(h.lan);
+    m_host_paths.push_back(path);
+    if (lan == nullptr) {  // already reported
+      m_s.hosts.push_back(std::move(h));
+      return;
+    }
     if (!given.is_unspecified()) {
       if (!is_host_address(lan->subnet, given)) {
         err(path, ip(given) + " is not a host address of LAN '" + h.lan + "' (" +
@@ -410,7 +417,6 @@ class Resolver {
       h.address = given;
     }
     if (!lan->router.empty()) h.gateway = lan->router_address;
-    m_host_paths.push_back(path);
     m_s.hosts.push_back(std::move(h));
   }
 
@@ -483,8 +489,9 @@ class Resolver {
       } else if (const HostPlan* ns = m_s.find_host(d.nameserver)) {
         d.nameserver_address = ns->address;
       }
-      for (MailServer& m : d.servers)
-        m.address = m_s.find_host(m.host)->address;
+      for (MailServer& m : d.servers) {
+        if (const HostPlan* h = m_s.find_host(m.host)) m.address = h->address;
+      }
     }
   }
 
@@ -496,6 +503,9 @@ class Resolver {
     // adjacency: router -> (neighbour, wan index)
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> adjacent(n);
     for (std::size_t w = 0; w < m_s.wans.size(); ++w) {
+      if (!index.contains(m_s.wans[w].router_a) || !index.contains(m_s.wans[w].router_b)) {
+        continue;  // already reported
+      }
       const std::size_t a = index.at(m_s.wans[w].router_a);
       const std::size_t b = index.at(m_s.wans[w].router_b);
       adjacent[a].push_back({b, w});
@@ -524,11 +534,13 @@ class Resolver {
       const Lan& first = m_s.lans.front();
       for (std::size_t i = 0; i < m_s.lans.size(); ++i) {
         const Lan& l = m_s.lans[i];
+        if (!l.router.empty() && !index.contains(l.router)) continue;  // already reported
         if (l.router.empty()) {
           err(lan_path(i), "LAN '" + l.name +
                                "' has no router, so its hosts cannot reach the "
                                "other LANs: add \"router\"");
         } else if (i != 0 && !first.router.empty() && l.router != first.router &&
+                   index.contains(first.router) &&
                    first_hop[index.at(first.router)][index.at(l.router)] == kNone) {
           err(lan_path(i) + "/router", "LAN '" + l.name + "' is unreachable from LAN '" +
                                            first.name + "': no chain of WAN links joins router '" +
@@ -544,13 +556,14 @@ class Resolver {
     for (std::size_t r = 0; r < n; ++r) {
       const std::string& name = m_s.routers[r].name;
       for (const Lan& l : m_s.lans) {
-        if (l.router.empty() || l.router == name) continue;
+        if (l.router.empty() || l.router == name || !index.contains(l.router)) continue;
         const std::size_t wan = first_hop[r][index.at(l.router)];
         if (wan == kNone) continue;
         m_s.routes.push_back({name, l.subnet, next_hop(r, wan), m_s.wans[wan].name});
       }
       for (const Wan& target : m_s.wans) {
         if (target.router_a == name || target.router_b == name) continue;
+        if (!index.contains(target.router_a)) continue;
         const std::size_t wan = first_hop[r][index.at(target.router_a)];
         if (wan == kNone) continue;
         m_s.routes.push_back({name, target.subnet, next_hop(r, wan), m_s.wans[wan].name});
@@ -603,6 +616,7 @@ class Resolver {
     for (std::size_t i = 0; i < m_s.users.size(); ++i) {
       User& u = m_s.users[i];
       const Domain* d = m_s.find_domain(u.domain());
+      if (d == nullptr) continue;  // already reported
       if (u.send.server.empty()) {
         for (const MailServer& m : d->servers) {
           if (m.offers(u.send.service)) {
