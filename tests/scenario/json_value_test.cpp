@@ -23,8 +23,8 @@ TEST(JsonValue, PositionsCountLinesAndCodePoints) {
 }
 
 TEST(JsonValue, DecodesEscapesAndNumbers) {
-  const JsonParse p =
-      parse_json(R"({"s": "a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "i": -12, "d": 1.5e2, "big": 1e30})");
+  const JsonParse p = parse_json(
+      R"({"s": "a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "i": -12, "d": 1.5e2, "big": 1e30})");
   ASSERT_TRUE(p.ok) << p.error.message;
   EXPECT_EQ(p.value.find("s")->text, "a\"\\/\b\f\n\r\t\xC3\xA9\xF0\x9F\x98\x80");
   EXPECT_TRUE(p.value.find("i")->is_integer);

@@ -88,16 +88,18 @@ TEST(Loader, BaseScenarioResolvesAutomaticValues) {
 }
 
 TEST(Loader, HierarchyModeBuildsRootTldAndDomainServers) {
-  const LoadResult r =
-      load_scenario_text(edit(R"("level": "beginner",)", R"("level": "beginner", "dns": {"mode": "hierarchy"},)"), "t.json");
+  const LoadResult r = load_scenario_text(
+      edit(R"("level": "beginner",)", R"("level": "beginner", "dns": {"mode": "hierarchy"},)"),
+      "t.json");
   ASSERT_TRUE(r.ok()) << r.error_text();
   const Scenario& s = r.scenario();
   std::vector<std::string> names;
-  for (const HostPlan& h : s.hosts) names.push_back(h.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"a.root-servers.net", "a.nic.com", "ns1.outlook.com",
-                                             "ns1.gmail.com", "resolver-lan-a", "resolver-lan-b",
-                                             "smtp.outlook.com", "mx.gmail.com", "alice-pc",
-                                             "bob-pc"}));
+  for (const HostPlan& h : s.hosts)
+    names.push_back(h.name);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"a.root-servers.net", "a.nic.com", "ns1.outlook.com",
+                                      "ns1.gmail.com", "resolver-lan-a", "resolver-lan-b",
+                                      "smtp.outlook.com", "mx.gmail.com", "alice-pc", "bob-pc"}));
   // The domain's name server sits on the domain's LAN; clients ask their LAN's resolver.
   EXPECT_EQ(s.find_host("ns1.gmail.com")->lan, "lan-b");
   EXPECT_EQ(s.find_host("bob-pc")->resolver, s.find_host("resolver-lan-b")->address);
@@ -119,13 +121,16 @@ TEST(Loader, EachMistakeGivesItsExactMessage) {
   const Case cases[] = {
       {"malformed JSON", edit(R"("title": "T",)", R"("title": "T",,)"),
        "t.json:1:26: unexpected ',': expected a key in double quotes\n"},
-      {"unknown key with a suggestion", edit(R"({"address": "bob@gmail.com")", R"({"adress": "bob@gmail.com")"),
+      {"unknown key with a suggestion",
+       edit(R"({"address": "bob@gmail.com")", R"({"adress": "bob@gmail.com")"),
        "t.json:4:79: /users/1: missing required key 'address'\n"
        "t.json:4:80: /users/1/adress: unknown key 'adress'; did you mean 'address'?\n"},
-      {"unknown key without a close match", edit(R"("level": "beginner",)", R"("level": "beginner", "zzz": 1,)"),
+      {"unknown key without a close match",
+       edit(R"("level": "beginner",)", R"("level": "beginner", "zzz": 1,)"),
        "t.json:1:48: /zzz: unknown key 'zzz' (expected one of \"$schema\", \"format\", \"id\", "
        "\"title\", \"level\", \"description\", \"objectives\", \"seed\", \"duration_s\", "
-       "\"network\", \"dns\", \"domains\", \"users\", \"timeline\", \"narration\" or \"expect\")\n"},
+       "\"network\", \"dns\", \"domains\", \"users\", \"timeline\", \"narration\" or "
+       "\"expect\")\n"},
       {"wrong type", edit(R"("password": "p", "lan": "lan-b")", R"("password": 7, "lan": "lan-b")"),
        "t.json:4:120: /users/1/password: expected a string, got a number\n"},
       {"bad address", edit(R"({"address": "bob@gmail.com")", R"({"address": "bob at gmail")"),
@@ -139,9 +144,11 @@ TEST(Loader, EachMistakeGivesItsExactMessage) {
        "\"lookup\", \"link-down\", \"link-up\", \"host-down\", \"host-up\", \"crash\", "
        "\"restart\", \"dns-fail\", \"dns-restore\", \"set-fault\", \"clear-fault\" or "
        "\"narrate\", got \"fecth\"; did you mean 'fetch'?\n"},
-      {"number out of range", edit(R"("between": ["r1", "r2"]})", R"("between": ["r1", "r2"], "loss": 1.5})"),
+      {"number out of range",
+       edit(R"("between": ["r1", "r2"]})", R"("between": ["r1", "r2"], "loss": 1.5})"),
        "t.json:2:196: /network/wan/0/loss: expected a number from 0 to 1, got 1.5\n"},
-      {"user in a domain that does not exist", edit(R"("bob@gmail.com", "password")", R"("bob@gmial.com", "password")"),
+      {"user in a domain that does not exist",
+       edit(R"("bob@gmail.com", "password")", R"("bob@gmial.com", "password")"),
        "t.json:4:91: /users/1/address: the domain 'gmial.com' is not in /domains; did you mean "
        "'gmail.com'?\n"
        // the references to the old address are reported in the same run
@@ -154,15 +161,21 @@ TEST(Loader, EachMistakeGivesItsExactMessage) {
        "(/domains/0/servers/0/host)\n"
        "t.json:3:202: /domains/1/servers/0/host: server 'smtp.outlook.com' is not inside its "
        "domain 'gmail.com' (expected a name ending in .gmail.com)\n"},
-      {"unroutable network", edit(R"("wan": [{"name": "wan", "between": ["r1", "r2"]}])", R"("wan": [])"),
+      {"unroutable network",
+       edit(R"("wan": [{"name": "wan", "between": ["r1", "r2"]}])", R"("wan": [])"),
        "t.json:2:86: /network/lans/1/router: LAN 'lan-b' is unreachable from LAN 'lan-a': no "
        "chain of WAN links joins router 'r2' to router 'r1'\n"},
-      {"action naming a missing user", edit(R"({"do": "fetch", "user": "bob@gmail.com"})", R"({"do": "fetch", "user": "bobby@gmail.com"})"),
+      {"action naming a missing user",
+       edit(R"({"do": "fetch", "user": "bob@gmail.com"})",
+            R"({"do": "fetch", "user": "bobby@gmail.com"})"),
        "t.json:5:126: /timeline/1/user: no user is named 'bobby@gmail.com'; did you mean "
        "'bob@gmail.com'?\n"},
-      {"expectation naming a missing mailbox", edit(R"("mailbox": "bob@gmail.com")", R"("mailbox": "carol@gmail.com")"),
+      {"expectation naming a missing mailbox",
+       edit(R"("mailbox": "bob@gmail.com")", R"("mailbox": "carol@gmail.com")"),
        "t.json:6:47: /expect/0/mailbox: no user is named 'carol@gmail.com'\n"},
-      {"time going backwards", edit(R"({"do": "fetch",)", R"({"do": "fetch", "at_s": 1,)").insert(kBase.find(R"({"do": "send",)") + 1, R"("at_s": 5, )"),
+      {"time going backwards",
+       edit(R"({"do": "fetch",)", R"({"do": "fetch", "at_s": 1,)")
+           .insert(kBase.find(R"({"do": "send",)") + 1, R"("at_s": 5, )"),
        "t.json:5:137: /timeline/1/at_s: time goes backwards: at_s 1 is before at_s 5 of "
        "/timeline/0\n"},
   };
@@ -176,12 +189,12 @@ TEST(Loader, EachMistakeGivesItsExactMessage) {
 
 TEST(Loader, AllSemanticErrorsAreReportedAtOnceSortedByPosition) {
   std::string text = kBase;
-  replace(text, R"("mailbox": "bob@gmail.com")", R"("mailbox": "bob@outlook.com")");  // line 6
-  replace(text, R"("user": "bob@gmail.com")", R"("user": "eve@gmail.com", "at_s": 1)");  // 5
-  replace(text, R"({"do": "send",)", R"({"do": "send", "at_s": 2,)");                    // 5
-  replace(text, R"("lan": "lan-b"}])", R"("lan": "lan-c"}])");                           // 4
+  replace(text, R"("mailbox": "bob@gmail.com")", R"("mailbox": "bob@outlook.com")");      // line 6
+  replace(text, R"("user": "bob@gmail.com")", R"("user": "eve@gmail.com", "at_s": 1)");   // 5
+  replace(text, R"({"do": "send",)", R"({"do": "send", "at_s": 2,)");                     // 5
+  replace(text, R"("lan": "lan-b"}])", R"("lan": "lan-c"}])");                            // 4
   replace(text, R"("bob@gmail.com", "password")", R"("alice@outlook.com", "password")");  // 4
-  replace(text, R"("router": "r2"})", R"("router": "r3"})");                             // 2
+  replace(text, R"("router": "r2"})", R"("router": "r3"})");                              // 2
   const LoadResult r = load_scenario_text(text, "t.json");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error_text(),
@@ -226,7 +239,8 @@ TEST(Loader, ExplicitAddressesAreCheckedAgainstTheirLan) {
             "'lan-b' (10.0.2.0/24)\n");
   const LoadResult ok = load_scenario_text(
       edit(R"({"host": "mx.gmail.com",)", R"({"host": "mx.gmail.com", "address": "10.0.2.10",)")
-          .replace(kBase.find(R"({"name": "lan-b")"), 16, R"({"name": "lan-b", "subnet": "192.168.5.0/24")"),
+          .replace(kBase.find(R"({"name": "lan-b")"), 16,
+                   R"({"name": "lan-b", "subnet": "192.168.5.0/24")"),
       "t.json");
   EXPECT_FALSE(ok.ok());  // 10.0.2.10 is outside 192.168.5.0/24 once the subnet is given
 }

@@ -20,13 +20,15 @@ nlohmann::json read_schema() {
 
 std::set<std::string> keys_of(const nlohmann::json& object) {
   std::set<std::string> out;
-  for (const auto& [key, value] : object.items()) out.insert(key);
+  for (const auto& [key, value] : object.items())
+    out.insert(key);
   return out;
 }
 
 std::set<std::string> strings_of(const nlohmann::json& array) {
   std::set<std::string> out;
-  for (const auto& item : array) out.insert(item.get<std::string>());
+  for (const auto& item : array)
+    out.insert(item.get<std::string>());
   return out;
 }
 
@@ -60,7 +62,8 @@ TEST(Schema, EveryShapeHasTheSameKeysAndRequiredKeys) {
 TEST(Schema, EverySchemaObjectIsKnownToTheLoader) {
   const nlohmann::json schema = read_schema();
   std::set<std::string> shapes;
-  for (const ObjectShape& s : object_shapes()) shapes.insert(s.name);
+  for (const ObjectShape& s : object_shapes())
+    shapes.insert(s.name);
   for (const auto& [name, def] : schema.at("$defs").items()) {
     if (def.contains("properties")) {
       EXPECT_TRUE(shapes.contains(name)) << name;
