@@ -591,7 +591,7 @@ void Decoder::server(const JsonValue& v, const std::string& path, Domain& d) {
       o, "services",
       [&](const JsonValue& item, const std::string& p) {
         MailService service{};
-        // A one-key object lets the reader reuse the choice() rule for array items.
+        // Array items have no key of their own, so the choice() rule is spelt out here.
         std::vector<std::string> names;
         for (const auto& [text, value] : kServices)
           names.emplace_back(text);

@@ -141,6 +141,15 @@ ScenarioList list_bundled(const std::filesystem::path& dir) {
       continue;
     }
     const Metadata& m = loaded.scenario().meta;
+    // `mailscope run <id>` finds a lesson by its file name, so the two must agree (a copied
+    // lesson whose id was not changed would otherwise be listed twice under one id).
+    if (m.id != p.stem().string()) {
+      out.broken.push_back(LoadResult::failure(
+          p.string(), {Diagnostic{SourcePos{}, "/id",
+                                  "the id '" + m.id + "' differs from the file name '" +
+                                      p.stem().string() + "'"}}));
+      continue;
+    }
     out.scenarios.push_back({m.id, m.title, m.level, m.description, p});
   }
   std::stable_sort(out.scenarios.begin(), out.scenarios.end(),

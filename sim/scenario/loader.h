@@ -75,7 +75,8 @@ struct ScenarioList {
   std::vector<LoadResult> broken;
 };
 
-// Every *.json in `dir` except schema.json, loaded and validated. Lessons are data: dropping a
+// Every *.json in `dir` except schema.json, loaded and validated; a lesson's id must be its
+// file name. Lessons are data: dropping a
 // file in the folder adds it, no recompilation needed.
 ScenarioList list_bundled(const std::filesystem::path& dir = bundled_scenario_dir());
 

@@ -79,5 +79,20 @@ TEST(Bundled, LessonsPageNamesEveryLesson) {
     EXPECT_TRUE(named.contains(id)) << id << " is not in lessons.md";
 }
 
+TEST(Bundled, AnIdThatIsNotTheFileNameIsBroken) {
+  const std::filesystem::path dir =
+      std::filesystem::path(testing::TempDir()) / "mailscope-scenario-list";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(kDir / "same-domain.json", dir / "copy.json",
+                             std::filesystem::copy_options::overwrite_existing);
+  const ScenarioList list = list_bundled(dir);
+  EXPECT_TRUE(list.scenarios.empty());
+  ASSERT_EQ(list.broken.size(), 1u);
+  EXPECT_EQ(list.broken[0].error_text(),
+            (dir / "copy.json").string() +
+                ":1:1: /id: the id 'same-domain' differs from the file name 'copy'\n");
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace mailscope::scenario
