@@ -259,8 +259,11 @@ void write_html_report(const Trace& trace, const ScenarioMetadata& metadata, std
       "type=\"button\">Expand all</button><button id=\"collapse-all\" type=\"button\">"
       "Collapse all</button> Click a line to see the segments, packets and frames that "
       "carried it.</p><div class=\"transcript\">\n";
+  // L7 and TLS: the handshake messages the diagram draws have entries too; records and
+  // segments appear in the details of the message they carried.
   TranscriptOptions text;
   text.show(Layer::Application);
+  text.show(Layer::Tls);
   text.credentials = options.credentials;
   text.dns = options.dns;
   HtmlTranscript transcript(trace, index, text, options, out, stream);

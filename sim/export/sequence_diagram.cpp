@@ -128,7 +128,8 @@ void append_sequence_diagram(std::string& out, const Trace& trace, const TraceIn
     out += "\" class=\"head ";
     out += cls;
     out +=
-        "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
+        "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" "
+        "markerWidth=\"10\" markerHeight=\"10\" "
         "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker>";
   }
   out += "</defs>\n";

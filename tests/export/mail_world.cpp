@@ -93,6 +93,8 @@ struct MailWorld::Run {
   std::size_t bytes_awaited = 0;  // bytes of the last steps not yet delivered to their receiver
   FlowId smtp_flow = kNoFlow;
   bool queued = false;  // the queued event is recorded once, after the last step
+  net::Link* wan = nullptr;
+  double wan_loss = 0.0;
 
   explicit Run(Simulator& s) : sim(s) {}
   Trace& trace() { return sim.trace(); }
@@ -156,6 +158,8 @@ struct MailWorld::Run {
   }
 
   void start_smtp() {
+    // Loss starts with the TCP session: TCP recovers, a lost DNS datagram would end the story.
+    wan->config().loss = wan_loss;
     client->note(Layer::Application, "connect to smtp.outlook.com:587");
     client_stream = client->tcp().connect(smtp->address(), 587, {});
     smtp_flow = client_stream->flow();
@@ -171,10 +175,11 @@ struct MailWorld::Run {
 
 MailWorld::MailWorld(const MailWorldOptions& options) : m_sim(options.seed), m_network(m_sim) {
   net::LanWanLanOptions topology_options;
-  topology_options.wan.loss = options.wan_loss;
   const net::LanWanLan t = net::build_lan_wan_lan(m_network, topology_options);
   m_run = std::make_unique<Run>(m_sim);
   Run& run = *m_run;
+  run.wan = t.wan;
+  run.wan_loss = options.wan_loss;
   run.script = smtp_script(options.subject);
 
   auto add = [&](const char* name, const char* kind, net::Switch& lan, std::uint8_t last,

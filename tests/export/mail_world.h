@@ -24,7 +24,7 @@ namespace mailscope::exporter::testing {
 
 struct MailWorldOptions {
   std::uint64_t seed = 7;
-  double wan_loss = 0.0;  // loss probability on the WAN link
+  double wan_loss = 0.0;  // loss probability on the WAN link once the SMTP session starts
   std::string subject = "<script>alert(1)</script>";
   std::string narration = "Alice's mail program first asks DNS where smtp.outlook.com is.";
 };
