@@ -206,7 +206,7 @@ void TcpStack::on_segment(const wire::Ipv4Header& ip, BlobRef segment, EventId l
   const auto listener = m_listeners.find(header->dst_port);
   if (bare_syn && listener != m_listeners.end()) {
     TcpListener& l = *listener->second;
-    if (l.m_half_open >= TcpListener::kBacklogMax) {
+    if (l.m_half_open >= m_config.syn_backlog_max) {
       m_host.record_drop(Layer::Transport, DropReason::QueueFull, segment, l4, flow);
       return;
     }
