@@ -19,20 +19,19 @@ std::uint16_t label_server_port(std::string_view label) {
 }
 
 TraceIndex::TraceIndex(const Trace& trace) : m_trace(trace) {
-  const auto events = trace.events();
-  const std::size_t n = events.size();
+  const std::size_t n = trace.size();
 
   // Counting sort of events by parent: children keep recording order, and the two arrays cost
   // eight bytes per event however deep the trees are.
   m_child_offsets.assign(n + 1, 0);
-  for (const TraceEvent& e : events)
+  for (const TraceEvent& e : trace.events())
     if (e.parent < n) ++m_child_offsets[e.parent + 1];
   for (std::size_t i = 0; i < n; ++i)
     m_child_offsets[i + 1] += m_child_offsets[i];
   m_child_ids.resize(m_child_offsets[n]);
   std::vector<std::uint32_t> fill(m_child_offsets.begin(), m_child_offsets.end() - 1);
   for (std::size_t i = 0; i < n; ++i) {
-    const EventId parent = events[i].parent;
+    const EventId parent = trace.event(static_cast<EventId>(i)).parent;
     if (parent < n) m_child_ids[fill[parent]++] = static_cast<EventId>(i);
   }
 
@@ -56,7 +55,7 @@ TraceIndex::TraceIndex(const Trace& trace) : m_trace(trace) {
   std::vector<LastTlsState> last_tls(m_sessions.size());
   std::uint32_t next_number = 1;
   for (std::size_t i = 0; i < n; ++i) {
-    const TraceEvent& e = events[i];
+    const TraceEvent& e = trace.event(static_cast<EventId>(i));
     if (e.flow == kNoFlow || e.flow >= m_sessions.size()) continue;
     if (e.layer == Layer::Tls && e.kind == EventKind::StateChange) {
       LastTlsState& last = last_tls[e.flow];
