@@ -47,7 +47,7 @@ svg.seq g.tlsband text { font-size: 11px; fill: #6b5600; cursor: pointer; }
 .session { font-weight: bold; margin: 14px 0 4px; color: #20344f; white-space: pre-wrap; }
 .item { margin: 1px 0; }
 .item .t { color: #777; display: inline-block; min-width: 7.5em; }
-.item .x { white-space: pre-wrap; }
+.item .x { display: inline-block; vertical-align: top; white-space: pre-wrap; }
 .item summary { cursor: pointer; list-style-position: outside; }
 .item.hl { background: #fff2a8; }
 .item.dns .x { color: #8a4a00; }

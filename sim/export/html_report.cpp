@@ -18,6 +18,7 @@ namespace mailscope::exporter {
 namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 16;
+constexpr std::uint16_t kEtherTypeArp = 0x0806;
 
 std::string_view style_class(ItemStyle style) {
   switch (style) {
@@ -65,7 +66,9 @@ class HtmlTranscript final : public TranscriptVisitor {
         m_options(options),
         m_out(out),
         m_stream(stream) {
+    // L1 lines would repeat the L2 frames; drops at L1 are listed all the same.
     m_lower.set();
+    m_lower.reset(static_cast<std::size_t>(Layer::Physical));
   }
 
   void session_start(const Session& session, SessionStart how) override {
@@ -138,7 +141,9 @@ class HtmlTranscript final : public TranscriptVisitor {
     std::size_t frames = 0;
     for (const EventId line : lines.lines) {
       const TraceEvent& l = m_trace.event(line);
-      if (l.layer != Layer::Link || l.kind != EventKind::Send) continue;
+      // The frames that carried the message, not the ARP requests sent before them.
+      if (l.layer != Layer::Link || l.kind != EventKind::Send || l.detail == kEtherTypeArp)
+        continue;
       if (frames++ == m_options.frames_decoded_max) break;
       const auto bytes = m_trace.data(l);
       fields += "<h4>Frame sent by ";
@@ -163,7 +168,7 @@ class HtmlTranscript final : public TranscriptVisitor {
   const HtmlReportOptions& m_options;
   std::string& m_out;
   std::ostream& m_stream;
-  LayerSet m_lower;  // every layer: details show all that carried the message
+  LayerSet m_lower;  // the layers the details show: TLS, L4, L3, L2
   std::size_t m_items = 0;
 };
 

@@ -31,7 +31,10 @@ class TextWriter final : public TranscriptVisitor {
              std::ostream& out)
       : m_trace(trace), m_index(index), m_options(options), m_out(out) {
     // Events are recorded in time order, so the last one has the widest time.
-    m_time_width = trace.size() == 0 ? 0 : format_time(trace.event(static_cast<EventId>(trace.size() - 1)).time).size();
+    m_time_width =
+        trace.size() == 0
+            ? 0
+            : format_time(trace.event(static_cast<EventId>(trace.size() - 1)).time).size();
     for (std::size_t n = 0; n < trace.node_count(); ++n)
       m_node_width = std::max(m_node_width, trace.node(static_cast<NodeId>(n)).name.size());
     m_lower = has_lower_layer(options.layers) || options.shows(Layer::Tls);

@@ -17,7 +17,8 @@ Trace large_trace(std::size_t messages) {
   Trace trace;
   const NodeId client = trace.add_node("client", "host");
   const NodeId server = trace.add_node("server", "mail-server");
-  const FlowId flow = trace.add_flow({client, server, "tcp", "smtp", "10.0.0.1:1000 -> 10.0.0.2:25"});
+  const FlowId flow =
+      trace.add_flow({client, server, "tcp", "smtp", "10.0.0.1:1000 -> 10.0.0.2:25"});
   const BlobRef line = trace.store(std::string_view("NOOP\r\n"));
   const BlobRef reply = trace.store(std::string_view("250 2.0.0 OK\r\n"));
   const BlobRef bytes = trace.store(std::string_view("not a real frame"));
