@@ -12,7 +12,7 @@ constexpr float kBackboneGap = 1.6f;    // between backbone nodes
 constexpr float kBranchGap = 1.1f;      // from a backbone node up to a branch node
 constexpr float kLeafColumnGap = 1.3f;  // from an end of the backbone out to its hosts
 constexpr float kLeafRowGap = 1.0f;     // from a middle node down to its hosts
-constexpr float kLeafSpacingY = 0.95f;  // between hosts in a column
+constexpr float kLeafSpacingY = 1.25f;  // between hosts in a column
 constexpr float kLeafSpacingX = 1.2f;   // between hosts in a row
 
 bool is_infrastructure(const TopoNode& n) {
