@@ -26,8 +26,6 @@ constexpr int kSettleFrames = 3;  // ImGui sizes some windows from the previous 
 // browser, later) replaces both through open().
 class App {
  public:
-  explicit App(UiShared& ui) : m_ui(ui) {}
-
   bool open(RunSource& source) {
     auto loaded = source.load();
     if (!loaded) {
@@ -48,7 +46,6 @@ class App {
   ViewModel& vm() { return *m_vm; }
 
  private:
-  UiShared& m_ui;
   std::unique_ptr<LoadedRun> m_run;
   std::unique_ptr<ViewModel> m_vm;  // points into *m_run; reset first
 };
@@ -145,7 +142,7 @@ int run(const Options& o) {
                  loaded.error().to_string().c_str());
   }
 
-  App app(ui);
+  App app;
   DemoRunSource demo(o.seed);
   if (!app.open(demo)) return 1;
   ViewModel& vm = app.vm();

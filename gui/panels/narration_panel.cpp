@@ -46,11 +46,17 @@ void NarrationPanel::draw_content(ViewModel& vm) {
       if (trace.event(id).kind == EventKind::Narration) m_narrations.push_back(id);
     }
     m_for = &vm;
+    m_event = kNoEvent;
   }
   const EventId cur = vm.current_event();
   if (cur == kNoEvent) {
     ImGui::TextWrapped("%s", vm.run().metadata.description.c_str());
     return;
+  }
+  if (cur != m_event) {
+    m_event = cur;
+    m_lesson = lesson_for(vm, ui().lessons, cur);
+    m_description = ellipsize(describe_step(vm.index(), cur), 240);
   }
   const TraceEvent& e = trace.event(cur);
   const float wrap = ImGui::GetContentRegionAvail().x;
@@ -65,7 +71,7 @@ void NarrationPanel::draw_content(ViewModel& vm) {
   ImGui::TextColored(ImVec4(0.85f, 0.88f, 0.95f, 1.0f), "at %s", trace.node(e.node).name.c_str());
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
   ImGui::PushFont(ui().fonts.mono);
-  ImGui::TextUnformatted(ellipsize(describe_step(vm.index(), cur), 240).c_str());
+  ImGui::TextUnformatted(m_description.c_str());
   ImGui::PopFont();
   ImGui::Separator();
 
@@ -79,7 +85,7 @@ void NarrationPanel::draw_content(ViewModel& vm) {
   }
 
   // The built-in explanation of this kind of step.
-  if (const Lesson* lesson = lesson_for(vm, ui().lessons, cur)) {
+  if (const Lesson* lesson = m_lesson) {
     if (!lesson->title.empty()) {
       ImGui::PushFont(ui().fonts.bold);
       ImGui::TextUnformatted(lesson->title.c_str());

@@ -4,6 +4,7 @@
 // of this protocol step from assets/lessons.
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "gui/panels/panel.h"
@@ -27,6 +28,10 @@ class NarrationPanel final : public Panel {
  private:
   const ViewModel* m_for = nullptr;
   std::vector<EventId> m_narrations;
+  // The lesson and description of m_event, computed when the current event changes.
+  EventId m_event = kNoEvent;
+  const Lesson* m_lesson = nullptr;
+  std::string m_description;
 };
 
 }  // namespace mailscope::gui

@@ -136,11 +136,13 @@ void draw_packet(ImDrawList* dl, ImVec2 c, float h, ImU32 fill) {
   dl->AddLine(ImVec2(b.x, a.y), ImVec2(c.x, c.y + h * 0.08f), IM_COL32(20, 24, 32, 220), 1.5f);
 }
 
-// Text on a dark rounded pill, anchored at its left-centre.
+// Text on a dark rounded pill, anchored at its left-centre; flipped to end at `flip_x` instead
+// when it would cross `right`.
 void label_pill(ImDrawList* dl, ImFont* font, ImVec2 left_centre, const std::string& text,
-                ImU32 border) {
+                ImU32 border, float right, float flip_x) {
   const ImVec2 size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, text.c_str());
   const ImVec2 pad(6, 3);
+  if (left_centre.x + size.x + pad.x * 2 > right) left_centre.x = flip_x - size.x - pad.x * 2;
   const ImVec2 a(left_centre.x, left_centre.y - size.y / 2 - pad.y);
   const ImVec2 b(left_centre.x + size.x + pad.x * 2, left_centre.y + size.y / 2 + pad.y);
   dl->AddRectFilled(a, b, IM_COL32(16, 20, 28, 235), 4.0f);
@@ -181,7 +183,7 @@ void TopologyPanel::ensure_layout(const ViewModel& vm) {
 TopologyPanel::View TopologyPanel::fit(ImVec2 canvas_pos, ImVec2 canvas_size) const {
   const Bounds& b = m_layout.bounds;
   // Room around the nodes for their icons, labels and domain frames.
-  const float margin_x = 1.15f, margin_top = 1.1f, margin_bottom = 1.25f;
+  const float margin_x = 1.15f, margin_top = 1.35f, margin_bottom = 1.25f;
   const float w = std::max(b.max.x - b.min.x, 0.0f) + 2 * margin_x;
   const float h = std::max(b.max.y - b.min.y, 0.0f) + margin_top + margin_bottom;
   const float s0 = std::min(canvas_size.x / w, canvas_size.y / h);
@@ -261,7 +263,7 @@ void TopologyPanel::draw_content(ViewModel& vm) {
     }
     if (lo.x > hi.x) continue;
     const ImU32 colour = kDomainColours[d % kDomainColours.size()];
-    const ImVec2 a = lo - ImVec2(r * 2.6f, r * 2.4f);
+    const ImVec2 a = lo - ImVec2(r * 2.6f, r * 2.0f + bold->FontSize * 1.3f);
     const ImVec2 b = hi + ImVec2(r * 2.6f, r * 1.4f + small->FontSize * 2.6f);
     dl->AddRectFilled(a, b, with_alpha(colour, 0.07f), 10.0f);
     dl->AddRect(a, b, with_alpha(colour, 0.45f), 10.0f, 0, 1.5f);
@@ -369,10 +371,11 @@ void TopologyPanel::draw_content(ViewModel& vm) {
         dl->AddLine(*at + ImVec2(-k, k), *at + ImVec2(k, -k), IM_COL32(255, 70, 70, 255), 4.0f);
         tag = "dropped: " + std::string(to_string(static_cast<DropReason>(ev.detail)));
       }
-      label_pill(dl, small, *at + ImVec2(ph * 0.95f, 0), tag, cur_colour);
+      label_pill(dl, small, *at + ImVec2(ph * 0.95f, 0), tag, cur_colour,
+                 canvas_pos.x + canvas_size.x - 4, at->x - ph * 0.95f);
     } else if (auto c = node_pos(ev.node)) {
       // Not a PDU (a narration line, a state change): a speech mark over the node.
-      const ImVec2 b = *c - ImVec2(0, r * 2.1f);
+      const ImVec2 b = *c + ImVec2(r * 1.45f, -r * 1.2f);
       dl->AddCircleFilled(b, ph * 0.55f, IM_COL32(240, 240, 250, 255), 20);
       dl->AddText(bold, bold->FontSize, b - ImVec2(bold->FontSize * 0.16f, bold->FontSize * 0.5f),
                   IM_COL32(30, 34, 44, 255), "i");
