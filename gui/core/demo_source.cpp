@@ -52,20 +52,39 @@ class DialogueRun : public std::enable_shared_from_this<DialogueRun> {
   DialogueRun(net::Host& client, net::Host& server, Dialogue script, std::function<void()> done)
       : m_client(client), m_server(server), m_script(std::move(script)), m_done(std::move(done)) {}
 
+  // Callbacks hold a weak reference: the streams and the listener belong to this object, so a
+  // strong one would keep it alive forever (a reference cycle).
   void start() {
-    auto self = shared_from_this();
-    m_listener = m_server.tcp().listen(m_script.port, [self](std::shared_ptr<net::TcpStream> s) {
+    const std::weak_ptr<DialogueRun> weak = weak_from_this();
+    m_listener = m_server.tcp().listen(m_script.port, [weak](std::shared_ptr<net::TcpStream> s) {
+      auto self = weak.lock();
+      if (!self) return;
       self->m_server_stream = s;
-      s->set_callbacks(
-          {.data = [self](wire::ByteView, EventId cause) { self->server_reply(cause); },
-           .peer_closed = [self] { self->m_server_stream->close(); }});
+      s->set_callbacks({.data =
+                            [weak](wire::ByteView, EventId cause) {
+                              if (auto self = weak.lock()) self->server_reply(cause);
+                            },
+                        .peer_closed =
+                            [weak] {
+                              if (auto self = weak.lock()) self->m_server_stream->close();
+                            }});
       self->server_send(0, kNoEvent);
     });
-    m_client_stream = m_client.tcp().connect(
-        m_server.address(), m_script.port,
-        {.data = [self](wire::ByteView, EventId cause) { self->client_next(cause); },
-         .peer_closed = [self] { self->m_client_stream->close(); },
-         .closed = [self] { self->finish(); }});
+    m_client_stream = m_client.tcp().connect(m_server.address(), m_script.port,
+                                             {.data =
+                                                  [weak](wire::ByteView, EventId cause) {
+                                                    if (auto self = weak.lock())
+                                                      self->client_next(cause);
+                                                  },
+                                              .peer_closed =
+                                                  [weak] {
+                                                    if (auto self = weak.lock())
+                                                      self->m_client_stream->close();
+                                                  },
+                                              .closed =
+                                                  [weak] {
+                                                    if (auto self = weak.lock()) self->finish();
+                                                  }});
     FlowInfo& flow = m_client.sim().trace().flow(m_client_stream->flow());
     flow.application = m_script.application;
     flow.server = m_server.id();
