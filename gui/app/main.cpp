@@ -1,0 +1,189 @@
+// mailscope-gui: the desktop front end. Interactive by default; --screenshot renders one moment
+// to a PNG and --bench-frames times playback, both without user input.
+//
+// Sections: the App (one loaded run and its view-model) · screenshot · benchmark · main.
+
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "gui/app/options.h"
+#include "gui/app/window.h"
+#include "gui/core/demo_source.h"
+#include "gui/panels/dashboard.h"
+
+namespace mailscope::gui {
+namespace {
+
+constexpr int kExitNoDisplay = 2;
+constexpr int kSettleFrames = 3;  // ImGui sizes some windows from the previous frame's contents
+
+// The run on screen and the state viewing it. Opening another run (File→Open, the scenario
+// browser, later) replaces both through open().
+class App {
+ public:
+  bool open(RunSource& source) {
+    auto loaded = source.load();
+    if (!loaded) {
+      std::fprintf(stderr, "mailscope-gui: %s: %s\n", source.name().c_str(),
+                   loaded.error().to_string().c_str());
+      return false;
+    }
+    if (auto problem = validate_run(*loaded)) {
+      std::fprintf(stderr, "mailscope-gui: %s: %s\n", source.name().c_str(),
+                   problem->to_string().c_str());
+      return false;
+    }
+    m_vm.reset();
+    m_run = std::make_unique<LoadedRun>(std::move(loaded).value());
+    m_vm = std::make_unique<ViewModel>(*m_run);
+    return true;
+  }
+  ViewModel& vm() { return *m_vm; }
+
+ private:
+  std::unique_ptr<LoadedRun> m_run;
+  std::unique_ptr<ViewModel> m_vm;  // points into *m_run; reset first
+};
+
+void seek(ViewModel& vm, const Options& o) {
+  if (o.step) vm.seek_step(*o.step - 1);
+  if (o.time_s) vm.seek_time(static_cast<TimeNs>(*o.time_s * static_cast<double>(kSecond)));
+  vm.settle();
+}
+
+int screenshot(Window& window, Dashboard& dashboard, ViewModel& vm, const Options& o) {
+  seek(vm, o);
+  std::vector<std::uint8_t> pixels;
+  int w = 0, h = 0;
+  for (int i = 0; i < kSettleFrames; ++i) {
+    window.poll_events(0);
+    window.begin_frame(true);
+    dashboard.draw(vm, ImGui::GetIO().DisplaySize);
+    window.render();
+    if (i + 1 == kSettleFrames) pixels = window.read_back_buffer(w, h);
+    window.swap();
+  }
+  if (stbi_write_png(o.screenshot->c_str(), w, h, 4, pixels.data(), w * 4) == 0) {
+    std::fprintf(stderr, "mailscope-gui: cannot write %s\n", o.screenshot->c_str());
+    return 1;
+  }
+  std::printf("wrote %s (%dx%d, step %zu of %zu)\n", o.screenshot->c_str(), w, h, vm.step() + 1,
+              vm.step_count());
+  return 0;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+// Plays the run with a fixed 1/60 s of playback per frame (so every machine renders the same
+// frames) and measures how long each frame really takes, swap included.
+int bench(Window& window, Dashboard& dashboard, ViewModel& vm, const Options& o,
+          double startup_ms) {
+  using Clock = std::chrono::steady_clock;
+  seek(vm, o);
+  vm.set_speed(o.speed);
+  vm.set_playing(true);
+  std::vector<double> frame_ms;
+  frame_ms.reserve(static_cast<std::size_t>(*o.bench_frames));
+  for (int i = 0; i < *o.bench_frames; ++i) {
+    const auto start = Clock::now();
+    window.poll_events(0);
+    if (!vm.playing()) vm.set_playing(true);  // loop from the start when the run ends
+    vm.tick(1.0 / 60.0);
+    window.begin_frame(true);
+    dashboard.draw(vm, ImGui::GetIO().DisplaySize);
+    window.render();
+    window.swap();
+    frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  const double median = percentile(frame_ms, 0.5);
+  const double p95 = percentile(frame_ms, 0.95);
+  const double worst = *std::max_element(frame_ms.begin(), frame_ms.end());
+  int w = 0, h = 0;
+  (void)window.read_back_buffer(w, h);
+  std::printf("first frame after %.1f ms (launch to first frame)\n", startup_ms);
+  std::printf("%d frames at %dx%d, speed %.1fx: median %.2f ms, p95 %.2f ms, max %.2f ms\n",
+              *o.bench_frames, w, h, o.speed, median, p95, worst);
+  return 0;
+}
+
+int run(const Options& o) {
+  using Clock = std::chrono::steady_clock;
+  const auto launched = Clock::now();
+  const bool headless = o.screenshot.has_value() || o.bench_frames.has_value();
+  auto window = Window::open(o.width, o.height, "MailScope",
+                             o.hidden ? Visibility::Hidden : Visibility::Shown,
+                             headless ? VSync::Off : VSync::On);
+  if (!window) {
+    std::fprintf(stderr,
+                 "mailscope-gui: cannot open a window (%s).\n"
+                 "There is no display to draw on. Run `mailscope` for the text transcript of the "
+                 "same run, or start the GUI under a virtual display: xvfb-run -a mailscope-gui\n",
+                 window.error().what.c_str());
+    return kExitNoDisplay;
+  }
+  Window& win = **window;
+  UiShared ui;
+  ui.scale = win.content_scale();
+  ui.fonts = load_fonts(ImGui::GetIO(), 15.0f * ui.scale, o.font_dir);
+  apply_style(ui.scale);
+  const std::string lesson_dir = o.lessons_dir.empty() ? default_lesson_dir() : o.lessons_dir;
+  if (auto loaded = ui.lessons.load_directory(lesson_dir); !loaded) {
+    std::fprintf(stderr, "mailscope-gui: lessons not loaded: %s\n",
+                 loaded.error().to_string().c_str());
+  }
+
+  App app;
+  DemoRunSource demo(o.seed);
+  if (!app.open(demo)) return 1;
+  ViewModel& vm = app.vm();
+  vm.set_speed(o.speed);
+  Dashboard dashboard(ui);
+  dashboard.set_platform_keys(win.help_key(), win.quit_key());
+
+  // The first frame, timed from launch: what a student waits for.
+  win.poll_events(0);
+  win.begin_frame(headless);
+  dashboard.draw(vm, ImGui::GetIO().DisplaySize);
+  win.render();
+  win.swap();
+  const double startup_ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - launched).count();
+
+  if (o.screenshot) return screenshot(win, dashboard, vm, o);
+  if (o.bench_frames) return bench(win, dashboard, vm, o, startup_ms);
+
+  seek(vm, o);
+  double last = win.now_s();
+  while (!win.should_close() && !dashboard.quit_requested()) {
+    // Idle (paused, animation over): sleep until input instead of spinning.
+    const bool animating = vm.playing() || vm.step_progress() < 1.0;
+    win.poll_events(animating ? 0 : 0.25);
+    const double now = win.now_s();
+    vm.tick(std::min(now - last, 0.25));
+    last = now;
+    win.begin_frame(false);
+    dashboard.draw(vm, ImGui::GetIO().DisplaySize);
+    win.render();
+    win.swap();
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace mailscope::gui
+
+int main(int argc, char** argv) {
+  const auto parsed = mailscope::gui::parse_options(argc, argv);
+  if (parsed.exit_code) return *parsed.exit_code;
+  return mailscope::gui::run(parsed.options);
+}

@@ -1,0 +1,31 @@
+#pragma once
+// The command line of mailscope-gui.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mailscope::gui {
+
+struct Options {
+  std::optional<std::string> screenshot;  // render one moment to this PNG and exit
+  std::optional<std::size_t> step;        // the moment, as the timeline numbers steps (from 1)
+  std::optional<double> time_s;           // or as virtual time in seconds
+  int width = 1280;
+  int height = 800;
+  std::optional<int> bench_frames;  // render this many frames of playback, print timings, exit
+  double speed = 1.0;               // playback speed for --bench-frames and at start
+  std::uint64_t seed = 1;
+  std::string lessons_dir;  // empty: the default (assets/lessons)
+  std::string font_dir = "/usr/share/fonts/truetype/dejavu";
+  bool hidden = false;  // do not show the window (headless modes on a real display)
+};
+
+// Parses argv; on --help or an error prints what is needed and returns the exit code to use.
+struct ParsedOptions {
+  Options options;
+  std::optional<int> exit_code;
+};
+ParsedOptions parse_options(int argc, char** argv);
+
+}  // namespace mailscope::gui

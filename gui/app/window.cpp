@@ -1,0 +1,134 @@
+#include "gui/app/window.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cstring>
+#include <memory>
+
+namespace mailscope::gui {
+
+namespace {
+
+// GLFW reports errors through a callback; keep the last one to explain a failed start. Only the
+// start-up path (one thread, before any window exists) reads it.
+std::string& last_glfw_error() {
+  static std::string error;
+  return error;
+}
+
+void on_glfw_error(int code, const char* description) {
+  last_glfw_error() = description != nullptr ? description : "GLFW error " + std::to_string(code);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::string& title,
+                                             Visibility visibility, VSync vsync) {
+  glfwSetErrorCallback(on_glfw_error);
+  if (glfwInit() == GLFW_FALSE) return make_error(last_glfw_error(), "display");
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_VISIBLE, visibility == Visibility::Shown ? GLFW_TRUE : GLFW_FALSE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* raw = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  if (raw == nullptr) {
+    const std::string why = last_glfw_error();
+    glfwTerminate();
+    return make_error(why.empty() ? "cannot create an OpenGL 3.3 window" : why, "window");
+  }
+  glfwMakeContextCurrent(raw);
+  glfwSwapInterval(vsync == VSync::On ? 1 : 0);
+  std::unique_ptr<Window> window(new Window(raw));
+  float xs = 1, ys = 1;
+  glfwGetWindowContentScale(raw, &xs, &ys);
+  window->m_scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
+  ImGui_ImplGlfw_InitForOpenGL(raw, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  return window;
+}
+
+Window::~Window() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(m_window);
+  glfwTerminate();
+}
+
+bool Window::should_close() const {
+  return glfwWindowShouldClose(m_window) != 0;
+}
+
+void Window::poll_events(double timeout_s) {
+  if (timeout_s > 0)
+    glfwWaitEventsTimeout(timeout_s);
+  else
+    glfwPollEvents();
+}
+
+double Window::now_s() const {
+  return glfwGetTime();
+}
+
+void Window::begin_frame(bool ignore_mouse) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  if (ignore_mouse) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    std::fill(std::begin(io.MouseDown), std::end(io.MouseDown), false);
+    io.MouseWheel = 0;
+  }
+  ImGui::NewFrame();
+}
+
+void Window::render() {
+  ImGui::Render();
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(m_window, &w, &h);
+  glViewport(0, 0, w, h);
+  glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void Window::swap() {
+  glfwSwapBuffers(m_window);
+}
+
+std::vector<std::uint8_t> Window::read_back_buffer(int& width, int& height) const {
+  glfwGetFramebufferSize(m_window, &width, &height);
+  const auto row = static_cast<std::size_t>(width) * 4;
+  std::vector<std::uint8_t> pixels(row * static_cast<std::size_t>(height));
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  // OpenGL's rows go bottom-up; images go top-down.
+  std::vector<std::uint8_t> flipped(pixels.size());
+  for (int y = 0; y < height; ++y) {
+    std::memcpy(flipped.data() + static_cast<std::size_t>(y) * row,
+                pixels.data() + static_cast<std::size_t>(height - 1 - y) * row, row);
+  }
+  return flipped;
+}
+
+int Window::help_key() const {
+  return GLFW_KEY_F1;
+}
+int Window::quit_key() const {
+  return GLFW_KEY_Q;
+}
+
+}  // namespace mailscope::gui

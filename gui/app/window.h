@@ -1,0 +1,50 @@
+#pragma once
+// Window: a GLFW window with an OpenGL 3.3 core context and Dear ImGui's GLFW and OpenGL3
+// backends. Opening it fails cleanly (with GLFW's reason) when there is no display.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+struct GLFWwindow;
+
+namespace mailscope::gui {
+
+enum class Visibility : std::uint8_t { Shown, Hidden };
+enum class VSync : std::uint8_t { On, Off };
+
+class Window {
+ public:
+  // Creates the window and the ImGui context; the caller then adds fonts.
+  static Result<std::unique_ptr<Window>> open(int width, int height, const std::string& title,
+                                              Visibility visibility, VSync vsync);
+  ~Window();
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+
+  // The monitor's content scale (2 on a high-DPI screen), at least 1.
+  float content_scale() const { return m_scale; }
+  bool should_close() const;
+  // Waits up to `timeout_s` for input (0 polls without waiting).
+  void poll_events(double timeout_s);
+  double now_s() const;
+  // Starts an ImGui frame; with `ignore_mouse` the mouse is treated as absent (screenshots).
+  void begin_frame(bool ignore_mouse);
+  // Renders ImGui's draw data into the back buffer (no swap yet).
+  void render();
+  void swap();
+  // The back buffer as RGBA rows, top row first; call after render() and before swap().
+  std::vector<std::uint8_t> read_back_buffer(int& width, int& height) const;
+  int help_key() const;
+  int quit_key() const;
+
+ private:
+  explicit Window(GLFWwindow* window) : m_window(window) {}
+  GLFWwindow* m_window;
+  float m_scale = 1.0f;
+};
+
+}  // namespace mailscope::gui

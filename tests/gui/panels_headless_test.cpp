@@ -1,0 +1,211 @@
+// Every panel drawn by ImGui with no window and no GPU: a context, a display size, a built font
+// atlas, then NewFrame/Render. Checks what the panels compute and that keys drive the
+// view-model.
+
+#include <gtest/gtest.h>
+
+#include "gui/core/describe.h"
+#include "gui/panels/dashboard.h"
+#include "gui_fixture.h"
+
+namespace mailscope::gui {
+namespace {
+
+using testing::demo_run;
+using testing::find_event;
+using testing::find_message;
+
+constexpr int kRightKey = 300, kLeftKey = 301, kHomeKey = 302, kEndKey = 303, kSpaceKey = 304,
+              kF1Key = 305, kDownKey = 306;
+
+class Headless : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1280, 720);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.KeyMap[ImGuiKey_RightArrow] = kRightKey;
+    io.KeyMap[ImGuiKey_LeftArrow] = kLeftKey;
+    io.KeyMap[ImGuiKey_Home] = kHomeKey;
+    io.KeyMap[ImGuiKey_End] = kEndKey;
+    io.KeyMap[ImGuiKey_Space] = kSpaceKey;
+    io.KeyMap[ImGuiKey_DownArrow] = kDownKey;
+    m_ui.fonts = load_fonts(io, 15.0f, "/usr/share/fonts/truetype/dejavu");
+    apply_style(1.0f);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    ASSERT_NE(pixels, nullptr);
+    ASSERT_TRUE(
+        m_ui.lessons.load_directory(std::string(MAILSCOPE_SOURCE_DIR) + "/assets/lessons").ok());
+    m_dashboard = std::make_unique<Dashboard>(m_ui);
+    m_dashboard->set_platform_keys(kF1Key, -1);
+  }
+  void TearDown() override {
+    m_dashboard.reset();
+    ImGui::DestroyContext();
+  }
+  // One frame; `key` (if not -1) is held down during it.
+  void frame(ViewModel& vm, int key = -1, bool shift = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
+    if (key >= 0) io.KeysDown[key] = true;
+    io.KeyShift = shift;
+    ImGui::NewFrame();
+    m_dashboard->draw(vm, io.DisplaySize);
+    ImGui::Render();
+    ++m_frames;
+  }
+  // Presses and releases a key: one frame down, one up.
+  void press(ViewModel& vm, int key, bool shift = false) {
+    frame(vm, key, shift);
+    frame(vm);
+  }
+
+  UiShared m_ui;
+  std::unique_ptr<Dashboard> m_dashboard;
+  int m_frames = 0;
+};
+
+TEST_F(Headless, DrawsEveryPanelAtEveryKindOfStep) {
+  ViewModel vm(demo_run());
+  const std::size_t n = vm.step_count();
+  for (std::size_t step = 0; step < n; step += 7) {
+    vm.seek_step(step);
+    frame(vm);
+    EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 1000) << step;
+  }
+  // Mid-animation, under each filter preset, and with nothing visible.
+  vm.seek_step(n / 2);
+  frame(vm);
+  for (const Filter& f : {Filter::messages_only(), Filter::wire_and_messages(),
+                          Filter::mail_protocols(), Filter{0, 0}, Filter::everything()}) {
+    vm.set_filter(f);
+    frame(vm);
+    frame(vm);
+  }
+  // A small display and credentials shown.
+  m_ui.credentials = Credentials::Show;
+  ImGui::GetIO().DisplaySize = ImVec2(640, 400);
+  frame(vm);
+  vm.end();
+  frame(vm);
+}
+
+TEST_F(Headless, KeysDriveTheViewModel) {
+  ViewModel vm(demo_run());
+  frame(vm);
+  press(vm, kRightKey);
+  EXPECT_EQ(vm.step(), 1u);
+  press(vm, kLeftKey);
+  EXPECT_EQ(vm.step(), 0u);
+  press(vm, kRightKey, true);  // Shift+→: next phase
+  EXPECT_EQ(vm.current_phase(), 1u);
+  press(vm, kEndKey);
+  EXPECT_EQ(vm.step(), vm.step_count() - 1);
+  press(vm, kHomeKey);
+  EXPECT_EQ(vm.step(), 0u);
+  press(vm, kSpaceKey);
+  EXPECT_TRUE(vm.playing());
+  press(vm, kSpaceKey);
+  EXPECT_FALSE(vm.playing());
+  EXPECT_FALSE(m_ui.show_help);
+  press(vm, kF1Key);
+  EXPECT_TRUE(m_ui.show_help);
+  press(vm, kF1Key);
+  EXPECT_FALSE(m_ui.show_help);
+}
+
+TEST_F(Headless, DashboardTilesTheDisplay) {
+  const DashboardLayout l = layout_dashboard(ImVec2(1280, 720), 20, 90);
+  const PanelRect all[] = {l.topology,     l.layers,    l.narration,
+                           l.conversation, l.inspector, l.timeline};
+  float area = 0;
+  for (const PanelRect& r : all) {
+    EXPECT_GE(r.size.x, 200.0f);
+    EXPECT_GE(r.size.y, 80.0f);
+    area += r.size.x * r.size.y;
+  }
+  EXPECT_FLOAT_EQ(area, 1280.0f * 700.0f);  // no gaps, no overlaps
+  EXPECT_FLOAT_EQ(l.timeline.pos.y + l.timeline.size.y, 720.0f);
+}
+
+TEST_F(Headless, InspectorShowsTheFrameWithTheEventsLayerMarked) {
+  ViewModel vm(demo_run());
+  const Trace& trace = vm.trace();
+  const EventId l3 = find_event(trace, [](const TraceEvent& e) {
+    return e.layer == Layer::Network && e.kind == EventKind::Receive;
+  });
+  const Inspection ip = inspect_event(vm, l3);
+  EXPECT_EQ(ip.layer_offset, 14u);  // after the Ethernet header
+  EXPECT_EQ(ip.layer_length, 20u);  // the IPv4 header
+  EXPECT_NE(ip.bytes_event, l3);    // shown inside its frame
+  ASSERT_FALSE(ip.fields.empty());
+  EXPECT_EQ(ip.fields[0].name, "Ethernet II");
+
+  // A DNS query in its frame: the UDP payload is decoded as DNS.
+  const EventId query_l2 = find_event(trace, [&](const TraceEvent& e) {
+    return e.layer == Layer::Link && e.kind == EventKind::Send &&
+           vm.index().protocol(static_cast<EventId>(&e - trace.events().data())) == Protocol::Dns;
+  });
+  const Inspection dns = inspect_event(vm, query_l2);
+  EXPECT_TRUE(std::any_of(dns.fields.begin(), dns.fields.end(), [](const wire::Field& f) {
+    return f.depth == 0 && f.name.starts_with("Domain Name System");
+  }));
+  // An SMTP line: its own bytes, one field per line.
+  const EventId ehlo = find_message(trace, "250-smtp.outlook.com");
+  const Inspection smtp = inspect_event(vm, ehlo);
+  EXPECT_EQ(smtp.bytes.size(), trace.data(trace.event(ehlo)).size());
+  ASSERT_EQ(smtp.fields.size(), 4u);
+  EXPECT_EQ(smtp.fields[1].name, "Line");
+  EXPECT_EQ(smtp.fields[1].value, "250-smtp.outlook.com greets alice-pc");
+  // A narration: no bytes, its text.
+  const EventId note =
+      find_event(trace, [](const TraceEvent& e) { return e.kind == EventKind::Narration; });
+  const Inspection n = inspect_event(vm, note);
+  EXPECT_TRUE(n.bytes.empty());
+  ASSERT_EQ(n.fields.size(), 1u);
+  EXPECT_EQ(n.fields[0].name, "Text");
+}
+
+TEST_F(Headless, NarrationAndLessonsFollowTheStep) {
+  ViewModel vm(demo_run());
+  const Trace& trace = vm.trace();
+  std::vector<EventId> narrations;
+  for (EventId id = 0; id < trace.size(); ++id) {
+    if (trace.event(id).kind == EventKind::Narration) narrations.push_back(id);
+  }
+  ASSERT_EQ(narrations.size(), 5u);
+  const EventId ehlo = find_message(trace, "EHLO alice-pc");
+  const EventId told = narration_for(vm.index(), narrations, ehlo);
+  ASSERT_NE(told, kNoEvent);
+  EXPECT_TRUE(trace.text(trace.event(told)).starts_with("Alice's mail program hands"));
+  const Lesson* lesson = lesson_for(vm, m_ui.lessons, ehlo);
+  ASSERT_NE(lesson, nullptr);
+  EXPECT_EQ(lesson->title, "Submission: EHLO");
+  const EventId relay_ehlo = find_message(trace, "EHLO smtp.outlook.com");
+  ASSERT_NE(lesson_for(vm, m_ui.lessons, relay_ehlo), nullptr);
+  EXPECT_EQ(lesson_for(vm, m_ui.lessons, relay_ehlo)->title, "Relay: server to server");
+  const EventId mx_query = find_event(trace, [&](const TraceEvent& e) {
+    const auto id = static_cast<EventId>(&e - trace.events().data());
+    return e.kind == EventKind::Request && vm.index().protocol(id) == Protocol::Dns &&
+           vm.index().phase_of(id) == 2u;
+  });
+  ASSERT_NE(lesson_for(vm, m_ui.lessons, mx_query), nullptr);
+  EXPECT_EQ(lesson_for(vm, m_ui.lessons, mx_query)->title,
+            "DNS: who receives mail for this domain?");
+  // Every step of the demo has an explanation (narration steps are their own).
+  std::size_t without = 0;
+  for (EventId id = 0; id < trace.size(); ++id) {
+    if (trace.event(id).kind == EventKind::Narration) continue;
+    const bool missing = lesson_for(vm, m_ui.lessons, id) == nullptr;
+    without += missing;
+    if (missing) ADD_FAILURE() << "no lesson for " << describe_step(vm.index(), id);
+  }
+  EXPECT_EQ(without, 0u);
+}
+
+}  // namespace
+}  // namespace mailscope::gui
