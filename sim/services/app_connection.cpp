@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "net/network.h"
+
 namespace mailscope::services {
 namespace {
 
@@ -64,8 +66,13 @@ AppConnection::~AppConnection() {
 
 void AppConnection::attach() {
   if (!m_options.application.empty() && flow() != kNoFlow) {
+    // Name the protocol and both ends on the flow, so views know how to print it.
     FlowInfo& info = sim().trace().flow(flow());
     info.application = m_options.application;
+    const net::Host* peer = m_host.network().host_with_address(remote().address);
+    const NodeId peer_id = peer != nullptr ? peer->id() : kNoNode;
+    info.client = m_role == ConnectionRole::Client ? m_host.id() : peer_id;
+    info.server = m_role == ConnectionRole::Server ? m_host.id() : peer_id;
   }
   const std::weak_ptr<AppConnection> weak = weak_from_this();
   m_stream->set_callbacks({
