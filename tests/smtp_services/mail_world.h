@@ -44,8 +44,12 @@ struct WorldOptions {
 
 struct MailWorld {
   explicit MailWorld(std::uint64_t seed = 1, WorldOptions options = {})
-      : sim(seed), network(sim), topology(build()), storage_a(storage_options(options)),
-        storage_b1(storage_options(options)), storage_b2(storage_options(options)) {
+      : sim(seed),
+        network(sim),
+        topology(build()),
+        storage_a(storage_options(options)),
+        storage_b1(storage_options(options)),
+        storage_b2(storage_options(options)) {
     auto created = ScenarioTls::create(sim, "Mail tests", mail::MailClock{kEpoch, 0});
     EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().to_string());
     tls = std::move(created).value();
@@ -133,15 +137,15 @@ struct MailWorld {
 
   // Alice submits one message; the result is filled in when the session ends.
   std::shared_ptr<SubmissionResult> submit(const std::vector<std::string>& to,
-                                           const std::string& subject,
-                                           SubmissionOptions options) {
+                                           const std::string& subject, SubmissionOptions options) {
     auto result = std::make_shared<SubmissionResult>();
     smtp::OutgoingMessage m;
     m.reverse_path = "alice@a.test";
     m.recipients = to;
     m.content = message(to, subject);
-    handles.push_back(SubmissionClient::submit(*context, *alice_pc, options, std::move(m),
-                                               [result](const SubmissionResult& r) { *result = r; }));
+    handles.push_back(
+        SubmissionClient::submit(*context, *alice_pc, options, std::move(m),
+                                 [result](const SubmissionResult& r) { *result = r; }));
     return result;
   }
   std::shared_ptr<SubmissionResult> submit(const std::vector<std::string>& to,

@@ -95,8 +95,8 @@ TEST(Relay, CrossDomainThroughMx) {
   ASSERT_EQ(inbox.size(), 1u);
   const mail::Message stored = mail::Message::parse(*inbox[0].bytes);
   EXPECT_EQ(stored.fields()[0].value, "<alice@a.test>");
-  EXPECT_EQ(received_by(stored), (std::vector<std::string>{"by mx1.b.test with ESMTPS",
-                                                           "by mail.a.test with ESMTPSA"}));
+  EXPECT_EQ(received_by(stored),
+            (std::vector<std::string>{"by mx1.b.test with ESMTPS", "by mail.a.test with ESMTPSA"}));
   EXPECT_TRUE(contains(stored.fields_named("Received")[0]->value,
                        "from mail.a.test (mail.a.test [10.0.1.25])"));
   // The relay verified mx1's certificate (opportunistic TLS, noted in the trace).
@@ -252,11 +252,12 @@ TEST(Relay, OpenRelayAttemptIsRefusedAndNothingQueued) {
   SmtpClientConnectionOptions options;
   options.engine.helo_name = "spammer.example";
   options.tls.verify_mode = tls::TlsVerifyMode::Report;  // it upgrades, trusting nobody
-  smtp::OutgoingMessage message{"spam@evil.example", {"victim@c.test"}, "Subject: buy\r\n\r\nnow\r\n"};
+  smtp::OutgoingMessage message{
+      "spam@evil.example", {"victim@c.test"}, "Subject: buy\r\n\r\nnow\r\n"};
   SmtpClientReport report;
-  auto handle = SmtpClientConnection::start(*w.context, *w.bob_pc, w.mail_a->address(), 25, options,
-                                            {message},
-                                            [&](const SmtpClientReport& r) { report = r; });
+  auto handle =
+      SmtpClientConnection::start(*w.context, *w.bob_pc, w.mail_a->address(), 25, options,
+                                  {message}, [&](const SmtpClientReport& r) { report = r; });
   w.sim.run();
   ASSERT_EQ(report.recipients.size(), 1u);
   EXPECT_EQ(report.recipients[0].reply,
@@ -267,9 +268,8 @@ TEST(Relay, OpenRelayAttemptIsRefusedAndNothingQueued) {
   EXPECT_TRUE(events_of(w.sim.trace(), EventKind::MailQueued).empty());
   // The same stranger may still write to a.test's own users: that is what port 25 is for.
   smtp::OutgoingMessage fan{"fan@evil.example", {"alice@a.test"}, "Subject: hi\r\n\r\nhi\r\n"};
-  auto second = SmtpClientConnection::start(*w.context, *w.bob_pc, w.mail_a->address(), 25,
-                                            options, {fan},
-                                            [&](const SmtpClientReport& r) { report = r; });
+  auto second = SmtpClientConnection::start(*w.context, *w.bob_pc, w.mail_a->address(), 25, options,
+                                            {fan}, [&](const SmtpClientReport& r) { report = r; });
   w.sim.run();
   ASSERT_EQ(report.messages.size(), 1u);
   EXPECT_EQ(report.messages[0].status, smtp::MessageStatus::Delivered);
@@ -278,7 +278,7 @@ TEST(Relay, OpenRelayAttemptIsRefusedAndNothingQueued) {
 
 struct QuotaCase {
   QuotaReply reply;
-  const char* expected;   // the event on mail.a.test
+  const char* expected;  // the event on mail.a.test
   EventKind kind;
 };
 

@@ -16,12 +16,12 @@ using testing::events_of;
 using testing::MailWorld;
 
 const std::vector<std::string> kEhloBeforeTls = {
-    "S: 250-mail.a.test",     "S: 250-PIPELINING",          "S: 250-SIZE 10240000",
-    "S: 250-STARTTLS",        "S: 250-ENHANCEDSTATUSCODES", "S: 250 8BITMIME",
+    "S: 250-mail.a.test", "S: 250-PIPELINING",          "S: 250-SIZE 10240000",
+    "S: 250-STARTTLS",    "S: 250-ENHANCEDSTATUSCODES", "S: 250 8BITMIME",
 };
 const std::vector<std::string> kEhloAfterTls = {
-    "S: 250-mail.a.test",        "S: 250-PIPELINING",          "S: 250-SIZE 10240000",
-    "S: 250-AUTH PLAIN LOGIN",   "S: 250-ENHANCEDSTATUSCODES", "S: 250 8BITMIME",
+    "S: 250-mail.a.test",      "S: 250-PIPELINING",          "S: 250-SIZE 10240000",
+    "S: 250-AUTH PLAIN LOGIN", "S: 250-ENHANCEDSTATUSCODES", "S: 250 8BITMIME",
 };
 
 std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts) {
@@ -59,8 +59,7 @@ TEST(Submission, SameDomainDeliveryOverStartTlsAndAuth) {
       {"C: AUTH PLAIN AGFsaWNlAGFsaWNlLXNlY3JldA==", "S: 235 2.7.0 Authentication successful",
        "C: MAIL FROM:<alice@a.test> SIZE=220", "C: RCPT TO:<carol@a.test>", "C: DATA",
        "S: 250 2.1.0 Ok", "S: 250 2.1.5 Ok", "S: 354 End data with <CR><LF>.<CR><LF>",
-       "C: <content>", "S: 250 2.0.0 Ok: queued as 0000000001", "C: QUIT",
-       "S: 221 2.0.0 Bye"},
+       "C: <content>", "S: 250 2.0.0 Ok: queued as 0000000001", "C: QUIT", "S: 221 2.0.0 Bye"},
   });
   EXPECT_EQ(dialogue(w.sim.trace(), *w.alice_pc, *w.mail_a), expected);
 
@@ -89,7 +88,8 @@ TEST(Submission, SameDomainDeliveryOverStartTlsAndAuth) {
   EXPECT_EQ(stored.field("Date")->value, "Thu, 01 Jan 2026 09:00:00 +0000");
   ASSERT_NE(stored.field("Message-ID"), nullptr);
   EXPECT_TRUE(contains(stored.field("Message-ID")->value, "@mail.a.test>"));
-  EXPECT_EQ(stored.body_bytes(), "Hello,\r\nthis is a test.\r\n.\r\nA line with a lone dot above.\r\n");
+  EXPECT_EQ(stored.body_bytes(),
+            "Hello,\r\nthis is a test.\r\n.\r\nA line with a lone dot above.\r\n");
 }
 
 TEST(Submission, L7TlsAndL4EventsAreLinked) {
@@ -135,9 +135,9 @@ TEST(Submission, L7TlsAndL4EventsAreLinked) {
     }
     return out;
   };
-  EXPECT_EQ(tls_states(*w.alice_pc), (std::vector<std::string>{
-                                         "TLS established: TLSv1.3 TLS_AES_256_GCM_SHA384",
-                                         "TLS closed"}));
+  EXPECT_EQ(
+      tls_states(*w.alice_pc),
+      (std::vector<std::string>{"TLS established: TLSv1.3 TLS_AES_256_GCM_SHA384", "TLS closed"}));
   EXPECT_EQ(tls_states(*w.mail_a), tls_states(*w.alice_pc));
   EXPECT_EQ(trace.flow(trace.event(auth).flow).application, "smtp");
   // Secrets for Wireshark: five TLS 1.3 lines per connection, collected by the world.
@@ -177,8 +177,7 @@ TEST(Submission, ImplicitTlsOnPort465) {
       {"C: AUTH PLAIN AGFsaWNlAGFsaWNlLXNlY3JldA==", "S: 235 2.7.0 Authentication successful",
        "C: MAIL FROM:<alice@a.test> SIZE=223", "C: RCPT TO:<carol@a.test>", "C: DATA",
        "S: 250 2.1.0 Ok", "S: 250 2.1.5 Ok", "S: 354 End data with <CR><LF>.<CR><LF>",
-       "C: <content>", "S: 250 2.0.0 Ok: queued as 0000000001", "C: QUIT",
-       "S: 221 2.0.0 Bye"},
+       "C: <content>", "S: 250 2.0.0 Ok: queued as 0000000001", "C: QUIT", "S: 221 2.0.0 Bye"},
   });
   EXPECT_EQ(dialogue(w.sim.trace(), *w.alice_pc, *w.mail_a), expected);
   // TLS came first: the ClientHello left before any SMTP byte, on port 465.
@@ -209,7 +208,8 @@ TEST(Submission, PlaintextAuthWhenTheLessonAllowsIt) {
   const auto lines = dialogue(w.sim.trace(), *w.alice_pc, *w.mail_a);
   EXPECT_NE(std::find(lines.begin(), lines.end(), "C: AUTH PLAIN AGFsaWNlAGFsaWNlLXNlY3JldA=="),
             lines.end());
-  for (const TraceEvent& e : w.sim.trace().events()) EXPECT_NE(e.layer, Layer::Tls);
+  for (const TraceEvent& e : w.sim.trace().events())
+    EXPECT_NE(e.layer, Layer::Tls);
   const auto inbox = w.inbox(w.storage_a, "carol");
   ASSERT_EQ(inbox.size(), 1u);
   EXPECT_TRUE(contains(*inbox[0].bytes, "with ESMTPA id")) << "authenticated, no TLS";
