@@ -11,7 +11,7 @@ GUI_PACKAGES=(
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  tshark xvfb xauth
+  tshark xvfb xauth chromium
 )
 
 # Installs every named package that is not installed yet, without asking questions.

@@ -32,6 +32,7 @@ Run simulate(int transfers) {
   const LanWanLan topology = build_lan_wan_lan(network, options);
   Host& client = *topology.clients[0];
   Host& server = *topology.servers[0];
+  server.tcp().config().syn_backlog_max = 1'000'000;  // every SYN is accepted at once
 
   Run run;
   const std::vector<std::uint8_t> payload(kTransferBytes, 0x5a);

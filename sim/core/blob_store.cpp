@@ -6,14 +6,13 @@ namespace mailscope {
 
 BlobRef BlobStore::store(std::span<const std::uint8_t> bytes) {
   if (bytes.empty()) return BlobRef{};
-  if (m_chunks.empty() || m_chunks.back().capacity - m_chunks.back().used < bytes.size()) {
+  if (m_chunks.empty() || m_chunks.back().capacity() - m_chunks.back().used < bytes.size()) {
     // An oversized blob gets a chunk of its own; the current chunk's tail is simply not used.
     const std::size_t capacity = bytes.size() > kChunkSize ? bytes.size() : kChunkSize;
-    m_chunks.push_back(
-        Chunk{std::make_unique_for_overwrite<std::uint8_t[]>(capacity), capacity, 0});
+    m_chunks.push_back(Chunk{HugeBuffer(capacity), 0});
   }
   Chunk& chunk = m_chunks.back();
-  std::memcpy(chunk.data.get() + chunk.used, bytes.data(), bytes.size());
+  std::memcpy(chunk.data() + chunk.used, bytes.data(), bytes.size());
   BlobRef ref{static_cast<std::uint32_t>(m_chunks.size() - 1),
               static_cast<std::uint32_t>(chunk.used), static_cast<std::uint32_t>(bytes.size())};
   chunk.used += bytes.size();
@@ -27,12 +26,19 @@ BlobRef BlobStore::store(std::string_view text) {
 
 std::span<const std::uint8_t> BlobStore::bytes(BlobRef ref) const {
   if (ref.size == 0 || ref.chunk >= m_chunks.size()) return {};
-  return std::span(m_chunks[ref.chunk].data.get() + ref.offset, ref.size);
+  return std::span(m_chunks[ref.chunk].data() + ref.offset, ref.size);
 }
 
 std::string_view BlobStore::text(BlobRef ref) const {
   auto b = bytes(ref);
   return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+std::size_t BlobStore::bytes_reserved() const {
+  std::size_t total = 0;
+  for (const Chunk& chunk : m_chunks)
+    total += chunk.capacity();
+  return total;
 }
 
 }  // namespace mailscope

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/huge_buffer.h"
+
 namespace mailscope {
 
 struct BlobRef {
@@ -31,14 +33,15 @@ class BlobStore {
   std::span<const std::uint8_t> bytes(BlobRef ref) const;
   std::string_view text(BlobRef ref) const;
   std::size_t bytes_stored() const { return m_bytes_stored; }
-  std::size_t bytes_reserved() const { return m_chunks.size() * kChunkSize; }
+  std::size_t bytes_reserved() const;
 
  private:
-  static constexpr std::size_t kChunkSize = 1 << 20;
+  static constexpr std::size_t kChunkSize = 4 << 20;
   struct Chunk {
-    std::unique_ptr<std::uint8_t[]> data;
-    std::size_t capacity = 0;
+    HugeBuffer memory;
     std::size_t used = 0;
+    std::uint8_t* data() const { return reinterpret_cast<std::uint8_t*>(memory.data()); }
+    std::size_t capacity() const { return memory.size(); }
   };
   std::vector<Chunk> m_chunks;
   std::size_t m_bytes_stored = 0;

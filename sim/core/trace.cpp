@@ -99,7 +99,7 @@ std::uint64_t Trace::digest() const {
 }
 
 std::size_t Trace::memory_bytes() const {
-  return m_events.capacity() * sizeof(TraceEvent) + m_blobs.bytes_reserved();
+  return m_events.memory_bytes() + m_blobs.bytes_reserved();
 }
 
 }  // namespace mailscope

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/blob_store.h"
+#include "core/chunked_vector.h"
 #include "core/time.h"
 
 namespace mailscope {
@@ -117,7 +118,8 @@ class Trace {
 
   EventId record(const TraceEvent& event);
   const TraceEvent& event(EventId id) const { return m_events[id]; }
-  std::span<const TraceEvent> events() const { return m_events; }
+  // Every event in order; a random-access range (range-for, size(), operator[]).
+  const ChunkedVector<TraceEvent>& events() const { return m_events; }
   std::size_t size() const { return m_events.size(); }
 
   BlobRef store(std::span<const std::uint8_t> bytes) { return m_blobs.store(bytes); }
@@ -134,8 +136,8 @@ class Trace {
 
  private:
   std::vector<NodeInfo> m_nodes;
-  std::vector<FlowInfo> m_flows;  // index 0 is kNoFlow
-  std::vector<TraceEvent> m_events;
+  std::vector<FlowInfo> m_flows;       // index 0 is kNoFlow
+  ChunkedVector<TraceEvent> m_events;  // never reallocated: recording stays O(1)
   BlobStore m_blobs;
 };
 

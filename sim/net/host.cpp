@@ -194,7 +194,9 @@ void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, F
     return;
   }
   const BlobRef packet = after_ethernet.slice(0, ip->total_length);
-  const FlowId flow = m_network.flows().classify(*ip, payload, id());
+  // The sender named the flow when it built the packet; only packets that arrived without one
+  // (from outside the simulation, say) need the registry.
+  const FlowId flow = link_flow != kNoFlow ? link_flow : m_network.flows().classify(*ip, payload, id());
   const Interface& iface = *m_interfaces[iface_index];
   const bool local = owns_address(ip->dst) || ip->dst == wire::Ipv4Addr::broadcast() ||
                      (iface.address && ip->dst == iface.address->broadcast());

@@ -18,7 +18,10 @@ struct TcpConfig {
   TimeNs rto_max = 60 * kSecond;
   int syn_retries = 5;                      // SYN retransmissions before "timed out"
   int data_retries = 8;                     // retransmissions of one segment before abort
-  TimeNs time_wait = 2 * kSecond;           // 2*MSL, shortened so lessons do not idle
+  TimeNs time_wait = 2 * kSecond;
+  // Half-open connections a listener holds before it drops further SYNs (Linux's
+  // tcp_max_syn_backlog); the SYN's sender retries after its RTO.
+  std::uint32_t syn_backlog_max = 128;           // 2*MSL, shortened so lessons do not idle
   // FIN_WAIT_2 gives up waiting for the peer's FIN after this long without a segment from it
   // (Linux's tcp_fin_timeout), so a peer that never closes cannot hold the state forever.
   TimeNs fin_wait2_timeout = 60 * kSecond;

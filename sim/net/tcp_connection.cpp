@@ -303,7 +303,7 @@ TcpConnection::Step TcpConnection::on_syn_sent(const TcpHeader& h) {
   if (has_ack) {
     take_rtt_sample(h.ack);
     m_snd_una = h.ack;
-    cancel(m_retransmit_timer);
+    disarm_retransmit();
     m_retries = 0;
     // Data on a SYN-ACK is not kept: our ACK does not cover it, so the peer repeats it.
     return establish(HandshakeAck::Send);
@@ -346,7 +346,7 @@ TcpConnection::Step TcpConnection::on_synchronized(const TcpHeader& h, ByteView 
     }
     take_rtt_sample(h.ack);
     m_snd_una = h.ack;
-    cancel(m_retransmit_timer);
+    disarm_retransmit();
     m_retries = 0;
     m_snd_wnd = h.window;
     m_snd_wnd_max = std::max(m_snd_wnd_max, m_snd_wnd);
@@ -502,7 +502,7 @@ void TcpConnection::on_new_ack(std::uint32_t ack) {
   }
   // RFC 6298 5.2 and 5.3: stop the timer when all is acknowledged, else restart it.
   if (m_snd_una == m_snd_max) {
-    cancel(m_retransmit_timer);
+    disarm_retransmit();
   } else {
     arm_retransmit();
   }
@@ -644,7 +644,7 @@ void TcpConnection::output() {
     if (length == 0 && !fin) break;
     send_segment(m_snd_nxt, length, fin, SendKind::Normal);
     m_snd_nxt += length + (fin ? 1 : 0);
-    if (!m_retransmit_timer) arm_retransmit();
+    if (!retransmit_armed()) arm_retransmit();
   }
   maybe_start_persist();
 }
@@ -751,6 +751,8 @@ void TcpConnection::cancel(TimerId& timer) {
 
 void TcpConnection::cancel_timers() {
   cancel(m_retransmit_timer);
+  m_retransmit_timer_at = kTimeNever;
+  m_retransmit_deadline = kTimeNever;
   cancel(m_persist_timer);
   cancel(m_time_wait_timer);
   cancel(m_fin_wait2_timer);
@@ -758,12 +760,35 @@ void TcpConnection::cancel_timers() {
 }
 
 void TcpConnection::arm_retransmit() {
+  m_retransmit_deadline = m_sim.now() + m_rto.rto();
+  // A pending event that fires no later than the new deadline will re-schedule itself.
+  if (m_retransmit_timer && m_retransmit_timer_at <= m_retransmit_deadline) return;
   cancel(m_retransmit_timer);
-  m_retransmit_timer = m_sim.schedule_after(m_rto.rto(), [this] { on_retransmit_timeout(); });
+  schedule_retransmit_event(m_retransmit_deadline);
+}
+
+void TcpConnection::disarm_retransmit() {
+  m_retransmit_deadline = kTimeNever;
+  m_retransmit_timer_at = kTimeNever;
+  cancel(m_retransmit_timer);
+}
+
+void TcpConnection::schedule_retransmit_event(TimeNs at) {
+  m_retransmit_timer_at = at;
+  m_retransmit_timer = m_sim.schedule_at(at, [this] {
+    m_retransmit_timer = {};
+    m_retransmit_timer_at = kTimeNever;
+    if (m_retransmit_deadline == kTimeNever) return;  // disarmed meanwhile
+    if (m_sim.now() < m_retransmit_deadline) {
+      schedule_retransmit_event(m_retransmit_deadline);  // re-armed meanwhile: wait for the rest
+      return;
+    }
+    on_retransmit_timeout();
+  });
 }
 
 void TcpConnection::on_retransmit_timeout() {
-  m_retransmit_timer = {};
+  m_retransmit_deadline = kTimeNever;
   const bool handshake = m_state == TcpState::SynSent || m_state == TcpState::SynReceived;
   const int limit = handshake ? m_config.syn_retries : m_config.data_retries;
   if (m_retries >= limit) {
@@ -797,7 +822,7 @@ void TcpConnection::on_retransmit_timeout() {
 }
 
 void TcpConnection::maybe_start_persist() {
-  if (m_persist_timer || m_retransmit_timer || m_snd_wnd != 0) return;
+  if (m_persist_timer || retransmit_armed() || m_snd_wnd != 0) return;
   if (m_snd_nxt != m_snd_una || !seq_lt(m_snd_nxt, data_end())) return;
   // The peer's window is closed and data waits: probe it (RFC 9293 3.8.6.1).
   if (m_persist_interval == 0) m_persist_interval = m_rto.rto();

@@ -194,7 +194,10 @@ class TcpConnection {
   void note_retransmission(std::uint32_t seq);
 
   // Timers.
-  void arm_retransmit();  // (re)starts the retransmission timer with the current RTO
+  void arm_retransmit();
+  void disarm_retransmit();
+  bool retransmit_armed() const { return m_retransmit_deadline != kTimeNever; }
+  void schedule_retransmit_event(TimeNs at);  // (re)starts the retransmission timer with the current RTO
   void on_retransmit_timeout();
   void maybe_start_persist();
   void on_persist_timeout();
@@ -253,7 +256,12 @@ class TcpConnection {
 
   // Retransmission (RFC 6298) and round-trip timing with Karn's rule.
   TcpRto m_rto;
+  // The retransmission timer is lazy: re-arming on every ACK only moves m_retransmit_deadline;
+  // the scheduled event fires at or before the deadline and re-schedules itself for the rest, so
+  // the event queue sees one event per RTO period instead of one per ACK.
   TimerId m_retransmit_timer;
+  TimeNs m_retransmit_timer_at = kTimeNever;  // when the scheduled event fires
+  TimeNs m_retransmit_deadline = kTimeNever;  // when a retransmission is really due; never = off
   int m_retries = 0;  // timeouts in a row without the peer acknowledging anything new
   bool m_syn_retransmitted = false;
   TimeNs m_syn_sent_at = 0;  // when our SYN or SYN-ACK last left

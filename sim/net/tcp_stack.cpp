@@ -167,7 +167,9 @@ std::unique_ptr<TcpListener> TcpStack::listen(std::uint16_t port, TcpListener::A
 void TcpStack::transmit(TcpStream& stream, const wire::TcpHeader& header, wire::ByteView payload) {
   if (!m_host.is_up()) return;
   m_segment.resize(header.header_length() + payload.size());
-  std::memcpy(m_segment.data() + header.header_length(), payload.data(), payload.size());
+  // An empty payload may have a null data pointer, which memcpy must not be given.
+  if (!payload.empty())
+    std::memcpy(m_segment.data() + header.header_length(), payload.data(), payload.size());
   header.emit(m_segment, stream.m_local.address, stream.m_remote.address);
   m_host.send_ip(stream.m_local.address, stream.m_remote.address, wire::IpProtocol::Tcp, m_segment,
                  stream.parent_for(header.seq, payload.size()), stream.m_flow);
@@ -206,7 +208,7 @@ void TcpStack::on_segment(const wire::Ipv4Header& ip, BlobRef segment, EventId l
   const auto listener = m_listeners.find(header->dst_port);
   if (bare_syn && listener != m_listeners.end()) {
     TcpListener& l = *listener->second;
-    if (l.m_half_open >= TcpListener::kBacklogMax) {
+    if (l.m_half_open >= m_config.syn_backlog_max) {
       m_host.record_drop(Layer::Transport, DropReason::QueueFull, segment, l4, flow);
       return;
     }

@@ -82,7 +82,6 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
 class TcpListener {
  public:
   using AcceptFn = std::function<void(std::shared_ptr<TcpStream>)>;
-  static constexpr std::size_t kBacklogMax = 128;  // half-open connections per listener
 
   TcpListener(TcpStack& stack, std::uint16_t port, AcceptFn accept);
   ~TcpListener();

@@ -1,10 +1,14 @@
 #include "wire/dissect.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "wire/arp.h"
 #include "wire/checksum.h"
 #include "wire/dissect_format.h"
+#include "wire/dns_dissect.h"
+#include "wire/dns_format.h"
+#include "wire/dns_message.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -99,6 +103,18 @@ std::string tcp_summary(const TcpHeader& header, std::size_t payload_length) {
   out += " Len=" + std::to_string(payload_length);
   if (header.mss) out += " MSS=" + std::to_string(*header.mss);
   return out;
+}
+
+// Port 53 carries DNS; bytes there that do not parse as a DNS message are shown as data.
+bool is_dns_port(std::uint16_t src_port, std::uint16_t dst_port) {
+  constexpr std::uint16_t kDnsPort = 53;
+  return src_port == kDnsPort || dst_port == kDnsPort;
+}
+
+std::optional<std::string> dns_summary(ByteView message) {
+  auto parsed = DnsMessage::parse(message);
+  if (!parsed) return std::nullopt;
+  return "DNS " + summarize(*parsed);
 }
 
 std::string data_summary(ByteView bytes) {
@@ -357,6 +373,12 @@ class FrameDissector {
       summary += " [UDP CHECKSUM INCORRECT]";
     }
     add(1, "Checksum", checksum, udp_field::kChecksum, base);
+    if (is_dns_port(header->src_port, header->dst_port)) {
+      if (auto dns = dns_summary(payload)) {
+        dissect_dns(payload, u32(base + UdpHeader::kLength), 0, m_fields);
+        return *dns;
+      }
+    }
     if (!payload.empty()) data(payload, base + UdpHeader::kLength);
     return summary;
   }
@@ -395,6 +417,16 @@ class FrameDissector {
     add(1, "Checksum", checksum, tcp_field::kChecksum, base);
     add(1, "Urgent Pointer", std::to_string(header->urgent), tcp_field::kUrgent, base);
     if (header_length > TcpHeader::kMinLength) tcp_options(bytes.first(header_length), base);
+    // DNS over TCP: decoded when the segment holds exactly one length-prefixed message.
+    const bool one_dns_message = is_dns_port(header->src_port, header->dst_port) &&
+                                 payload.size() > 2 && read_u16(payload, 0) == payload.size() - 2;
+    if (one_dns_message) {
+      if (auto dns = dns_summary(payload.subspan(2))) {
+        add(0, "DNS over TCP length", std::to_string(payload.size() - 2), base + header_length, 2);
+        dissect_dns(payload.subspan(2), u32(base + header_length + 2), 0, m_fields);
+        return *dns;
+      }
+    }
     if (!payload.empty()) data(payload, base + header_length);
     return summary;
   }

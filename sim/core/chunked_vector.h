@@ -1,0 +1,101 @@
+#pragma once
+// ChunkedVector<T>: an append-only sequence stored in fixed-size blocks. Appending never moves
+// existing elements (no doubling and copying of a huge array, and references stay valid), while
+// indexing stays O(1). The trace keeps millions of events in one.
+
+#include <cstddef>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <vector>
+
+#include "core/huge_buffer.h"
+
+namespace mailscope {
+
+template <typename T, std::size_t kBlockBits = 16>
+class ChunkedVector {
+  static_assert(std::is_trivially_destructible_v<T>, "blocks are released without destructors");
+
+ public:
+  static constexpr std::size_t kBlockSize = std::size_t{1} << kBlockBits;
+
+  class Iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+
+    Iterator() = default;
+    Iterator(const ChunkedVector* owner, std::size_t index) : m_owner(owner), m_index(index) {}
+    reference operator*() const { return (*m_owner)[m_index]; }
+    pointer operator->() const { return &(*m_owner)[m_index]; }
+    reference operator[](difference_type n) const { return (*m_owner)[m_index + n]; }
+    Iterator& operator++() {
+      ++m_index;
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator old = *this;
+      ++m_index;
+      return old;
+    }
+    Iterator& operator--() {
+      --m_index;
+      return *this;
+    }
+    Iterator operator--(int) {
+      Iterator old = *this;
+      --m_index;
+      return old;
+    }
+    Iterator& operator+=(difference_type n) {
+      m_index += n;
+      return *this;
+    }
+    Iterator& operator-=(difference_type n) {
+      m_index -= n;
+      return *this;
+    }
+    friend Iterator operator+(Iterator it, difference_type n) { return it += n; }
+    friend Iterator operator+(difference_type n, Iterator it) { return it += n; }
+    friend Iterator operator-(Iterator it, difference_type n) { return it -= n; }
+    friend difference_type operator-(const Iterator& a, const Iterator& b) {
+      return static_cast<difference_type>(a.m_index) - static_cast<difference_type>(b.m_index);
+    }
+    friend bool operator==(const Iterator& a, const Iterator& b) { return a.m_index == b.m_index; }
+    friend auto operator<=>(const Iterator& a, const Iterator& b) {
+      return a.m_index <=> b.m_index;
+    }
+
+   private:
+    const ChunkedVector* m_owner = nullptr;
+    std::size_t m_index = 0;
+  };
+
+  void push_back(const T& value) {
+    if ((m_size & (kBlockSize - 1)) == 0) m_blocks.emplace_back(kBlockSize * sizeof(T));
+    new (slot(m_size)) T(value);
+    ++m_size;
+  }
+  const T& operator[](std::size_t i) const { return *std::launder(slot(i)); }
+  T& operator[](std::size_t i) { return *std::launder(slot(i)); }
+  const T& back() const { return (*this)[m_size - 1]; }
+  std::size_t size() const { return m_size; }
+  bool empty() const { return m_size == 0; }
+  Iterator begin() const { return Iterator(this, 0); }
+  Iterator end() const { return Iterator(this, m_size); }
+  std::size_t memory_bytes() const { return m_blocks.size() * kBlockSize * sizeof(T); }
+
+ private:
+  T* slot(std::size_t i) const {
+    return reinterpret_cast<T*>(m_blocks[i >> kBlockBits].data()) + (i & (kBlockSize - 1));
+  }
+  std::vector<HugeBuffer> m_blocks;
+  std::size_t m_size = 0;
+};
+
+}  // namespace mailscope
