@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Builds MailScope and runs its main job: the built-in demo, printed as a transcript.
-# Installs missing Debian packages first. Extra arguments go to `mailscope`.
+# Builds MailScope and runs its main job: the desktop GUI when there is a display, otherwise the
+# headless transcript of the same run. Installs missing Debian packages first.
+# Extra arguments go to the program that runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 ensure_packages "${BUILD_PACKAGES[@]}" "${GUI_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 
 cmake --preset default >/dev/null
-cmake --build --preset default -j "$(nproc)" --target mailscope
-exec build/default/sim/cli/mailscope "$@"
+cmake --build --preset default -j "$(nproc)" --target mailscope mailscope-gui
+if [ -n "${DISPLAY:-}" ]; then
+  status=0
+  build/default/gui/mailscope-gui "$@" || status=$?
+  # 2 means no usable display; anything else is the GUI's own answer.
+  [ "$status" -eq 2 ] || exit "$status"
+fi
+echo "No display: printing the transcript instead of opening the GUI." >&2
+exec build/default/sim/cli/mailscope demo "$@"

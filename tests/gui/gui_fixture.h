@@ -30,6 +30,14 @@ inline EventId find_event(const Trace& trace, const std::function<bool(const Tra
   return kNoEvent;
 }
 
+// The same, for matches that need the event's id too.
+inline EventId find_event_id(const Trace& trace, const std::function<bool(EventId, const TraceEvent&)>& match) {
+  for (EventId id = 0; id < trace.size(); ++id) {
+    if (match(id, trace.event(id))) return id;
+  }
+  return kNoEvent;
+}
+
 // The first application message whose text starts with `prefix`.
 inline EventId find_message(const Trace& trace, std::string_view prefix) {
   return find_event(trace, [&](const TraceEvent& e) {

@@ -146,9 +146,8 @@ TEST_F(Headless, InspectorShowsTheFrameWithTheEventsLayerMarked) {
   EXPECT_EQ(ip.fields[0].name, "Ethernet II");
 
   // A DNS query in its frame: the UDP payload is decoded as DNS.
-  const EventId query_l2 = find_event(trace, [&](const TraceEvent& e) {
-    return e.layer == Layer::Link && e.kind == EventKind::Send &&
-           vm.index().protocol(static_cast<EventId>(&e - trace.events().data())) == Protocol::Dns;
+  const EventId query_l2 = testing::find_event_id(trace, [&](EventId id, const TraceEvent& e) {
+    return e.layer == Layer::Link && e.kind == EventKind::Send && vm.index().protocol(id) == Protocol::Dns;
   });
   const Inspection dns = inspect_event(vm, query_l2);
   EXPECT_TRUE(std::any_of(dns.fields.begin(), dns.fields.end(), [](const wire::Field& f) {
@@ -188,8 +187,7 @@ TEST_F(Headless, NarrationAndLessonsFollowTheStep) {
   const EventId relay_ehlo = find_message(trace, "EHLO smtp.outlook.com");
   ASSERT_NE(lesson_for(vm, m_ui.lessons, relay_ehlo), nullptr);
   EXPECT_EQ(lesson_for(vm, m_ui.lessons, relay_ehlo)->title, "Relay: server to server");
-  const EventId mx_query = find_event(trace, [&](const TraceEvent& e) {
-    const auto id = static_cast<EventId>(&e - trace.events().data());
+  const EventId mx_query = testing::find_event_id(trace, [&](EventId id, const TraceEvent& e) {
     return e.kind == EventKind::Request && vm.index().protocol(id) == Protocol::Dns &&
            vm.index().phase_of(id) == 2u;
   });
