@@ -50,8 +50,9 @@ struct World {
     RecursiveResolverConfig config;
     config.root_hints = {topology.servers[0]->address()};
     resolver = std::make_unique<RecursiveResolver>(*topology.clients[1], config);
-    stub = std::make_unique<StubResolver>(
-        *topology.clients[0], StubResolverConfig{.resolver = topology.clients[1]->address()});
+    StubResolverConfig stub_config;
+    stub_config.resolver = topology.clients[1]->address();
+    stub = std::make_unique<StubResolver>(*topology.clients[0], stub_config);
   }
 
   // One stub question to the end of its exchange; true when it was answered.
