@@ -25,9 +25,9 @@ enum class FetchMode {
   Keep,    // the mail stays on the server (IMAP: marked \Seen)
   Delete,  // POP3 DELE; IMAP \Deleted and EXPUNGE
 };
-std::string_view to_string(FetchProtocol protocol);     // "IMAP", "POP3"
+std::string_view to_string(FetchProtocol protocol);       // "IMAP", "POP3"
 std::string_view to_string(ConnectionSecurity security);  // "plaintext", "STARTTLS", "TLS"
-std::string_view to_string(FetchMode mode);             // "keep", "delete"
+std::string_view to_string(FetchMode mode);               // "keep", "delete"
 
 // Where and how one fetch connects, and as whom.
 struct FetchTarget {
@@ -48,5 +48,11 @@ struct FetchReport {
   std::string detail;                 // what went wrong, or a summary
   std::optional<tls::TlsInfo> tls;    // when TLS was started
 };
+
+// Why a session ended early, in the words a mail program would use: a refused certificate or a
+// failed TLS handshake first (the TCP close that follows is only its consequence), then a TCP
+// failure ("connection refused"), else the engine's outcome and reason.
+std::string fetch_failure(const std::string& outcome, const std::string& reason,
+                          const std::string& connection_error, const tls::TlsInfo* tls);
 
 }  // namespace mailscope::services

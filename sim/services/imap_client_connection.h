@@ -34,9 +34,8 @@ class ImapClientConnection : public std::enable_shared_from_this<ImapClientConne
     std::function<void(const imap::SessionFinished&)> finished = {};
   };
 
-  static std::shared_ptr<ImapClientConnection> start(const ServiceContext& context,
-                                                     net::Host& host, wire::Ipv4Addr server,
-                                                     std::uint16_t port,
+  static std::shared_ptr<ImapClientConnection> start(const ServiceContext& context, net::Host& host,
+                                                     wire::Ipv4Addr server, std::uint16_t port,
                                                      ImapClientConnectionOptions options,
                                                      Callbacks callbacks);
 

@@ -11,7 +11,8 @@ std::vector<std::string> uid_sets(const std::vector<mail::Uid>& uids, std::size_
   while (i < uids.size()) {
     // One run of consecutive UIDs becomes "first:last".
     std::size_t j = i;
-    while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1) ++j;
+    while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1)
+      ++j;
     std::string range = std::to_string(uids[i]);
     if (j > i) range += ":" + std::to_string(uids[j]);
     if (!current.empty() && current.size() + 1 + range.size() > chars_max) {
@@ -60,9 +61,8 @@ std::shared_ptr<ImapFetch> ImapFetch::start(const ServiceContext& context, net::
   callbacks.finished = [weak](const imap::SessionFinished& f) {
     if (auto s = weak.lock()) s->on_finished(f);
   };
-  self->m_connection = ImapClientConnection::start(context, host, target.server_address,
-                                                   target.port, std::move(options),
-                                                   std::move(callbacks));
+  self->m_connection = ImapClientConnection::start(
+      context, host, target.server_address, target.port, std::move(options), std::move(callbacks));
   imap::ImapClientSession& engine = self->m_connection->engine();
   // Both go out once the greeting (and STARTTLS, when asked for) is behind.
   self->queue(Step::Login, {engine.login(target.user, target.password)});
@@ -102,23 +102,33 @@ void ImapFetch::on_response(const imap::Response& r) {
   m_report.messages.push_back(body->second.text);
 }
 
+namespace {
+
+// "[CODE args] text": what the server said, as a user would be shown it.
+std::string reply_text(const imap::CommandCompleted& c) {
+  if (c.code.empty()) return c.text;
+  return "[" + c.code + (c.code_args.empty() ? "" : " " + c.code_args) + "] " + c.text;
+}
+
+}  // namespace
+
 void ImapFetch::on_completed(const imap::CommandCompleted& c) {
   const bool ok = c.status == imap::Status::Ok;
   if (c.verb == "STARTTLS" || c.verb == "CAPABILITY" || c.verb == "LOGOUT") return;
   if (c.verb == "LOGIN") {
-    if (!ok) fail("login refused: " + c.text);
+    if (!ok) fail("login refused: " + reply_text(c));
     return;
   }
   if (c.verb == "SELECT") {
     if (!ok) {
-      fail("SELECT INBOX refused: " + c.text);
+      fail("SELECT INBOX refused: " + reply_text(c));
       return;
     }
     after_select();
     return;
   }
   if (!ok) {
-    fail(c.verb + " refused: " + c.text);
+    fail(c.verb + " refused: " + reply_text(c));
     return;
   }
   if (m_waiting > 0) --m_waiting;
@@ -177,8 +187,8 @@ void ImapFetch::after_search() {
   }
   std::vector<std::string> tags;
   for (const std::string& set : uid_sets(fresh, kUidSetCharsMax)) {
-    tags.push_back(m_connection->engine().fetch(set, "(UID RFC822.SIZE BODY.PEEK[])",
-                                                imap::UidMode::Uid));
+    tags.push_back(
+        m_connection->engine().fetch(set, "(UID RFC822.SIZE BODY.PEEK[])", imap::UidMode::Uid));
   }
   queue(Step::Fetch, tags);
 }
@@ -235,13 +245,12 @@ void ImapFetch::on_finished(const imap::SessionFinished& finished) {
   }
   const bool clean = finished.outcome == imap::SessionOutcome::Completed;
   m_report.ok = clean && m_report.detail.empty();
+  const tls::TlsInfo* info = m_connection->tls_info();
+  if (info != nullptr) m_report.tls = *info;
   if (m_report.detail.empty() && !clean) {
-    m_report.detail = std::string(imap::to_string(finished.outcome)) + ": " + finished.reason;
-    if (!m_connection->connection_error().empty()) {
-      m_report.detail += " (" + m_connection->connection_error() + ")";
-    }
+    m_report.detail = fetch_failure(std::string(imap::to_string(finished.outcome)), finished.reason,
+                                    m_connection->connection_error(), info);
   }
-  if (const tls::TlsInfo* info = m_connection->tls_info()) m_report.tls = *info;
   if (m_done) {
     DoneFn done = std::move(m_done);
     done(Result{m_report, m_state});

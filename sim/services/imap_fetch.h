@@ -67,9 +67,9 @@ class ImapFetch : public std::enable_shared_from_this<ImapFetch> {
   DoneFn m_done;
   std::shared_ptr<ImapClientConnection> m_connection;
   Step m_step = Step::Login;
-  std::size_t m_waiting = 0;             // commands of m_step not yet completed
-  std::vector<mail::Uid> m_on_server;    // UID SEARCH ALL's answer, ascending
-  std::vector<mail::Uid> m_fetched_uids; // in the order their bodies came
+  std::size_t m_waiting = 0;              // commands of m_step not yet completed
+  std::vector<mail::Uid> m_on_server;     // UID SEARCH ALL's answer, ascending
+  std::vector<mail::Uid> m_fetched_uids;  // in the order their bodies came
   FetchReport m_report;
   bool m_logout_queued = false;
   bool m_done_called = false;

@@ -71,8 +71,8 @@ void ImapServer::Process::accept(std::shared_ptr<net::TcpStream> stream, imap::S
   imap::ImapServerConfig& engine = connection.engine;
   engine.hostname = options.hostname;
   engine.role = role;
-  engine.tls = options.tls && credentials ? imap::TlsAvailability::Ready
-                                          : imap::TlsAvailability::None;
+  engine.tls =
+      options.tls && credentials ? imap::TlsAvailability::Ready : imap::TlsAvailability::None;
   engine.allow_plaintext_auth = options.allow_plaintext_login;
   engine.autologout_ns = options.autologout_ns;
   engine.clock = server.m_context.clock;

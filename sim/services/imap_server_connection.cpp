@@ -46,8 +46,7 @@ std::shared_ptr<ImapServerConnection> ImapServerConnection::start(
 }
 
 ImapServerConnection::ImapServerConnection(Simulator& sim, ImapServerConnectionOptions options,
-                                           imap::ImapServerPolicy& policy,
-                                           mail::MailStore& store)
+                                           imap::ImapServerPolicy& policy, mail::MailStore& store)
     : m_sim(sim),
       m_options(std::move(options)),
       m_engine(m_options.engine, policy, store, sim.now()),

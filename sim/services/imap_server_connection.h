@@ -61,8 +61,8 @@ class ImapServerConnection : public std::enable_shared_from_this<ImapServerConne
   std::shared_ptr<AppConnection> m_connection;
   EngineTimer m_timer;
   EndedFn m_ended;
-  EventId m_cause = kNoEvent;  // the L4 event whose bytes the engine is handling now
-  bool m_started = false;      // the greeting has been asked of the engine
+  EventId m_cause = kNoEvent;     // the L4 event whose bytes the engine is handling now
+  bool m_started = false;         // the greeting has been asked of the engine
   bool m_wake_scheduled = false;  // an on_store_changed() call is pending on the Simulator
   bool m_ended_reported = false;
 };

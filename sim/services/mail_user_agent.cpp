@@ -6,26 +6,6 @@
 
 namespace mailscope::services {
 
-std::string_view to_string(FetchProtocol protocol) {
-  return protocol == FetchProtocol::Imap ? "IMAP" : "POP3";
-}
-
-std::string_view to_string(ConnectionSecurity security) {
-  switch (security) {
-    case ConnectionSecurity::None:
-      return "plaintext";
-    case ConnectionSecurity::StartTls:
-      return "STARTTLS";
-    case ConnectionSecurity::Implicit:
-      return "TLS";
-  }
-  return "?";
-}
-
-std::string_view to_string(FetchMode mode) {
-  return mode == FetchMode::Keep ? "keep" : "delete";
-}
-
 namespace {
 
 std::string plural(std::size_t n, std::string_view word) {
@@ -73,8 +53,8 @@ void MailUserAgent::send(smtp::OutgoingMessage message,
       break;
   }
   if (settings.auth) {
-    submission.credentials = smtp::Credentials{m_options.account.address,
-                                               m_options.account.password};
+    submission.credentials =
+        smtp::Credentials{m_options.account.address, m_options.account.password};
   }
   std::string recipients;
   for (const std::string& r : message.recipients) {
@@ -90,9 +70,9 @@ void MailUserAgent::send(smtp::OutgoingMessage message,
         SendOutcome outcome;
         outcome.accepted = result.accepted;
         outcome.code = static_cast<std::uint16_t>(result.reply.code);
-        outcome.detail = result.reply.code != 0 ? std::to_string(result.reply.code) + " " +
-                                                      result.reply.text()
-                                                : result.report.finished.reason;
+        outcome.detail = result.reply.code != 0
+                             ? std::to_string(result.reply.code) + " " + result.reply.text()
+                             : result.report.finished.reason;
         if (!result.report.connection_error.empty()) {
           outcome.detail += " (" + result.report.connection_error + ")";
         }
@@ -147,9 +127,9 @@ void MailUserAgent::fetched(const FetchReport& report,
   outcome.fetched = report.messages.size();
   const std::string& who = m_options.account.address;
   if (report.ok) {
-    outcome.detail = report.messages.empty() ? "no new messages"
-                                             : "downloaded " + plural(report.messages.size(),
-                                                                      "new message");
+    outcome.detail = report.messages.empty()
+                         ? "no new messages"
+                         : "downloaded " + plural(report.messages.size(), "new message");
     if (report.deleted > 0) outcome.detail += "; " + plural(report.deleted, "message") + " deleted";
   } else {
     outcome.detail = report.detail;

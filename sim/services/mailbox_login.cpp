@@ -12,10 +12,9 @@ std::optional<std::string> account_for_login(std::string_view login,
   const std::size_t at = name.rfind('@');
   if (at != std::string::npos) {
     const std::string domain = name.substr(at + 1);
-    const bool ours = domains.empty() || std::any_of(domains.begin(), domains.end(),
-                                                     [&](const std::string& d) {
-                                                       return lower_ascii(d) == domain;
-                                                     });
+    const bool ours = domains.empty() ||
+                      std::any_of(domains.begin(), domains.end(),
+                                  [&](const std::string& d) { return lower_ascii(d) == domain; });
     if (!ours) return std::nullopt;
     name.resize(at);
   }

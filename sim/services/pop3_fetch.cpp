@@ -77,8 +77,8 @@ std::shared_ptr<Pop3Fetch> Pop3Fetch::start(const ServiceContext& context, net::
   return self;
 }
 
-Pop3Fetch::Pop3Fetch(const ServiceContext& context, const FetchTarget& target,
-                     Pop3SyncState state, DoneFn done)
+Pop3Fetch::Pop3Fetch(const ServiceContext& context, const FetchTarget& target, Pop3SyncState state,
+                     DoneFn done)
     : m_context(context),
       m_target(target),
       m_engine(engine_config(target, state), context.sim.now()),
@@ -135,11 +135,11 @@ void Pop3Fetch::carry_out(pop3::Pop3Output out, EventId cause) {
       m_finished = true;
       m_report.ok = finished->outcome == pop3::SessionOutcome::Completed;
       m_report.deleted = finished->deleted;
+      const tls::TlsInfo* info = m_connection->tls_info();
+      if (info != nullptr) m_report.tls = *info;
       m_report.detail = m_report.ok ? finished->reason
-                                    : std::string(pop3::to_string(finished->outcome)) + ": " +
-                                          finished->reason;
-      if (!m_connection_error.empty()) m_report.detail += " (" + m_connection_error + ")";
-      if (const tls::TlsInfo* info = m_connection->tls_info()) m_report.tls = *info;
+                                    : fetch_failure(std::string(pop3::to_string(finished->outcome)),
+                                                    finished->reason, m_connection_error, info);
       if (m_done) {
         DoneFn done = std::move(m_done);
         done(Result{m_report, Pop3SyncState{m_engine.known_unique_ids()}});

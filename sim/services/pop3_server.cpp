@@ -4,8 +4,8 @@
 
 #include "net/tcp_stack.h"
 #include "proto/pop3/server_config.h"
-#include "services/pop3_server_connection.h"
 #include "services/mailbox_login.h"
+#include "services/pop3_server_connection.h"
 #include "services/server_certificate.h"
 
 namespace mailscope::services {
@@ -71,8 +71,8 @@ void Pop3Server::Process::accept(std::shared_ptr<net::TcpStream> stream, pop3::S
   pop3::Pop3ServerConfig& engine = connection.engine;
   engine.hostname = options.hostname;
   engine.role = role;
-  engine.tls = options.tls && credentials ? pop3::TlsAvailability::Ready
-                                          : pop3::TlsAvailability::None;
+  engine.tls =
+      options.tls && credentials ? pop3::TlsAvailability::Ready : pop3::TlsAvailability::None;
   engine.allow_plaintext_login = options.allow_plaintext_login;
   engine.timeouts.autologout_ns = options.autologout_ns;
   if (options.tls && credentials) connection.tls = tls::TlsServerConfig{*credentials};

@@ -34,7 +34,7 @@ class SendBatch {
   }
 
  private:
-  std::string m_bytes;        // the writes so far, in order
+  std::string m_bytes;          // the writes so far, in order
   std::vector<L7Unit> m_units;  // one per write; their sizes add up to m_bytes.size()
   EventId m_cause = kNoEvent;
 };

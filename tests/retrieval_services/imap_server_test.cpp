@@ -19,9 +19,8 @@ constexpr const char* kCapabilityPlain =
 TEST(ImapServer, Port143RefusesLoginUntilStartTls) {
   RetrievalWorld w;
   RawClient c(w, *w.bob_pc, 143);
-  EXPECT_EQ(c.take_until("* OK"),
-            std::string("* OK [CAPABILITY ") + kCapabilityPlain +
-                "] mail.gmail.com MailScope IMAP4rev1 ready\r\n");
+  EXPECT_EQ(c.take_until("* OK"), std::string("* OK [CAPABILITY ") + kCapabilityPlain +
+                                      "] mail.gmail.com MailScope IMAP4rev1 ready\r\n");
   // RFC 3501 6.2.3: LOGINDISABLED; the password must not cross the network in clear.
   EXPECT_EQ(c.exchange("a1 LOGIN bob@gmail.com bob-pw", "a1 "),
             "* OK [ALERT] Plaintext authentication is disabled; use STARTTLS first\r\n"
@@ -39,8 +38,7 @@ TEST(ImapServer, Port143RefusesLoginUntilStartTls) {
             "a4 OK [CAPABILITY IMAP4rev1 SASL-IR LITERAL- ENABLE IDLE UNSELECT UIDPLUS MOVE "
             "CHILDREN SPECIAL-USE] Logged in\r\n");
   EXPECT_EQ(w.imap->session_count(), 1u);
-  EXPECT_EQ(c.exchange("a5 LOGOUT", "a5 "),
-            "* BYE Logging out\r\na5 OK LOGOUT completed\r\n");
+  EXPECT_EQ(c.exchange("a5 LOGOUT", "a5 "), "* BYE Logging out\r\na5 OK LOGOUT completed\r\n");
   // The server closes first; the client closes its half and the session is gone.
   ASSERT_TRUE(testing::run_until(w.sim, [&] { return c.peer_closed(); }));
   c.close();
@@ -85,7 +83,8 @@ TEST(ImapServer, WrongPasswordsAndForeignDomainsAreRejected) {
   };
   for (const auto& test : cases) {
     const std::string tag = std::string(test.login).substr(0, 3);
-    EXPECT_EQ(c.exchange(test.login, tag), tag + "NO [AUTHENTICATIONFAILED] Authentication failed\r\n")
+    EXPECT_EQ(c.exchange(test.login, tag),
+              tag + "NO [AUTHENTICATIONFAILED] Authentication failed\r\n")
         << test.why;
   }
 }
@@ -148,8 +147,9 @@ TEST(ImapServer, FlagsAndExpungeAreSeenAcrossTwoSessions) {
   EXPECT_EQ(laptop.exchange("a4 STORE 2 +FLAGS.SILENT (\\Deleted)", "a4 "),
             "a4 OK STORE completed\r\n");
   // The phone hears of both changes at its next command.
-  EXPECT_EQ(phone.exchange("a3 NOOP", "a3 "),
-            "* 1 FETCH (FLAGS (\\Seen))\r\n* 2 FETCH (FLAGS (\\Deleted))\r\na3 OK NOOP completed\r\n");
+  EXPECT_EQ(
+      phone.exchange("a3 NOOP", "a3 "),
+      "* 1 FETCH (FLAGS (\\Seen))\r\n* 2 FETCH (FLAGS (\\Deleted))\r\na3 OK NOOP completed\r\n");
   EXPECT_EQ(laptop.exchange("a5 EXPUNGE", "a5 "), "* 2 EXPUNGE\r\na5 OK EXPUNGE completed\r\n");
   EXPECT_EQ(phone.exchange("a4 NOOP", "a4 "), "* 2 EXPUNGE\r\na4 OK NOOP completed\r\n");
   EXPECT_EQ(phone.exchange("a5 FETCH 1:* (UID FLAGS)", "a5 "),
@@ -223,7 +223,8 @@ TEST(ImapServer, ImplicitTlsPortNeedsTls) {
   net::Host& host = network.add_host("h", "mail-server");
   auto tls = ScenarioTls::create(sim, "t", mail::MailClock{testing::kEpoch, 0});
   ASSERT_TRUE(tls.ok());
-  ServiceContext context{sim, (*tls)->crypto, (*tls)->ca, nullptr, mail::MailClock{testing::kEpoch, 0}};
+  ServiceContext context{sim, (*tls)->crypto, (*tls)->ca, nullptr,
+                         mail::MailClock{testing::kEpoch, 0}};
   MailServerStorage storage;
   ImapServerOptions o;
   o.tls = false;

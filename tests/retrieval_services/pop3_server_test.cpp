@@ -25,7 +25,8 @@ TEST(Pop3Server, Port110RefusesPasswordsUntilStls) {
   EXPECT_EQ(c.exchange("USER carol@gmail.com", "+OK"), "+OK send PASS\r\n");
   EXPECT_EQ(c.exchange("PASS carol-pw", "+OK"),
             "+OK carol's maildrop has 0 messages (0 octets)\r\n");
-  EXPECT_EQ(c.exchange("QUIT", "+OK"), "+OK mail.gmail.com POP3 server signing off (maildrop empty)\r\n");
+  EXPECT_EQ(c.exchange("QUIT", "+OK"),
+            "+OK mail.gmail.com POP3 server signing off (maildrop empty)\r\n");
 }
 
 TEST(Pop3Server, Port995SpeaksTlsFromTheFirstByte) {

@@ -3,7 +3,8 @@
 //
 //   pc.outlook.com 10.0.1.10 ---+                          +--- mail.gmail.com 10.0.2.25
 //                                lan-a -- r1 == WAN == r2 -- lan-b
-//   mail.outlook.com 10.0.1.25 -+                          +--- pc-bob 10.0.2.10, pc-carol 10.0.2.11
+//   mail.outlook.com 10.0.1.25 -+                          +--- pc-bob 10.0.2.10,
+//   pc-carol 10.0.2.11
 //
 // mail.outlook.com serves outlook.com (alice); mail.gmail.com serves gmail.com (bob, carol) with a
 // MailServer, an ImapServer and a Pop3Server on one MailServerStorage. Routes come from a static
@@ -316,7 +317,8 @@ inline std::vector<std::string> dialogue(const Trace& trace, const std::string& 
       continue;
     }
     std::string text = event_text(trace, e);
-    if (text.size() >= 2 && text.compare(text.size() - 2, 2, "\r\n") == 0) text.resize(text.size() - 2);
+    if (text.size() >= 2 && text.compare(text.size() - 2, 2, "\r\n") == 0)
+      text.resize(text.size() - 2);
     out.push_back((e.kind == EventKind::Request ? "C: " : "S: ") + text);
   }
   return out;
