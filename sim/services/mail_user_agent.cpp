@@ -8,6 +8,13 @@ namespace mailscope::services {
 
 namespace {
 
+// "554 5.7.1 text": the reply as one line, enhanced code included when there is one.
+std::string reply_line(const smtp::SmtpReply& reply) {
+  std::string line = std::to_string(reply.code);
+  if (!reply.enhanced.empty()) line += " " + reply.enhanced;
+  return line + " " + reply.text();
+}
+
 std::string plural(std::size_t n, std::string_view word) {
   return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
 }
@@ -70,9 +77,8 @@ void MailUserAgent::send(smtp::OutgoingMessage message,
         SendOutcome outcome;
         outcome.accepted = result.accepted;
         outcome.code = static_cast<std::uint16_t>(result.reply.code);
-        outcome.detail = result.reply.code != 0
-                             ? std::to_string(result.reply.code) + " " + result.reply.text()
-                             : result.report.finished.reason;
+        outcome.detail =
+            result.reply.code != 0 ? reply_line(result.reply) : result.report.finished.reason;
         if (!result.report.connection_error.empty()) {
           outcome.detail += " (" + result.report.connection_error + ")";
         }

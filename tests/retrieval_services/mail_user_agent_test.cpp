@@ -316,6 +316,8 @@ TEST(MailUserAgent, SendsStraightToAnMtaOnPort25WithoutAuth) {
   alice.send(std::move(other), [&](const SendOutcome& o) { denied = o; });
   ASSERT_TRUE(testing::run_until(w.sim, [&] { return denied.code != 0 || !denied.accepted; }));
   EXPECT_FALSE(denied.accepted);
+  EXPECT_EQ(denied.code, 554);
+  EXPECT_EQ(denied.detail, "554 5.7.1 <someone@elsewhere.test>: Relay access denied");
 }
 
 TEST(MailUserAgent, OneFetchAtATime) {
