@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "retrieval_world.h"
+#include "services/imap_client_connection.h"
 
 namespace mailscope::services {
 namespace {
@@ -235,6 +236,51 @@ TEST(ImapServer, ImplicitTlsPortNeedsTls) {
   o.tls_port = 0;
   EXPECT_TRUE(ImapServer::create(context, host, storage, o).ok());
   EXPECT_FALSE(storage.credentials().has_value()) << "no certificate without tls";
+}
+
+}  // namespace
+}  // namespace mailscope::services
+
+namespace mailscope::services {
+namespace {
+
+// The client binding drives any dialogue: here IDLE, ended by the client when EXISTS arrives.
+TEST(ImapClientConnection, IdleUntilMailArrivesThenLogout) {
+  testing::RetrievalWorld w;
+  ImapClientConnectionOptions options;
+  options.engine.transport = imap::ClientTransport::ImplicitTls;
+  options.engine.starttls = imap::StartTlsPolicy::Never;
+  options.tls.trusted_cas = {w.tls->ca.certificate()};
+  options.tls.server_name = "mail.gmail.com";
+  std::shared_ptr<ImapClientConnection> client;
+  std::vector<std::string> completed;
+  std::optional<imap::SessionFinished> finished;
+  ImapClientConnection::Callbacks callbacks;
+  callbacks.response = [&](const imap::Response& r) {
+    if (r.keyword == "EXISTS" && r.number == 1u) {
+      client->engine().done();
+      client->engine().logout();
+      client->flush();  // a no-op inside a callback: the connection sends after it returns
+    }
+  };
+  callbacks.completed = [&](const imap::CommandCompleted& c) {
+    completed.push_back(c.verb + " " + std::string(imap::to_string(c.status)));
+  };
+  callbacks.finished = [&](const imap::SessionFinished& f) { finished = f; };
+  client = ImapClientConnection::start(*w.context, *w.bob_pc, w.gmail->address(), 993, options,
+                                       callbacks);
+  client->engine().login("bob@gmail.com", "bob-pw");
+  client->engine().select("INBOX");
+  client->engine().idle();
+  client->flush();
+  ASSERT_TRUE(testing::run_until(
+      w.sim, [&] { return client->engine().state() == imap::ClientState::Idle; }));
+  w.deliver("bob", testing::RetrievalWorld::message("bob@gmail.com", "ping", "ping\n"));
+  ASSERT_TRUE(testing::run_until(w.sim, [&] { return finished.has_value(); }));
+  EXPECT_EQ(finished->outcome, imap::SessionOutcome::Completed);
+  EXPECT_EQ(completed, (std::vector<std::string>{"LOGIN OK", "SELECT OK", "IDLE OK", "LOGOUT OK"}));
+  ASSERT_NE(client->tls_info(), nullptr);
+  EXPECT_EQ(client->tls_info()->version, "TLSv1.3");
 }
 
 }  // namespace
