@@ -15,5 +15,5 @@ if [ -n "${DISPLAY:-}" ]; then
   # 2 means no usable display; anything else is the GUI's own answer.
   [ "$status" -eq 2 ] || exit "$status"
 fi
-echo "No display: printing the transcript instead of opening the GUI." >&2
-exec build/default/sim/cli/mailscope demo "$@"
+echo "No display: running the default lesson headless and printing its transcript." >&2
+exec build/default/sim/cli/mailscope run "$@"

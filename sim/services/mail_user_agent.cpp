@@ -48,6 +48,7 @@ void MailUserAgent::send(smtp::OutgoingMessage message,
   submission.server_name = settings.server_name;
   submission.server_address = settings.server_address;
   submission.port = settings.port;
+  submission.announce_oversized = settings.announce_oversized;
   switch (settings.security) {
     case ConnectionSecurity::None:
       submission.security = SubmissionSecurity::Plaintext;

@@ -41,6 +41,8 @@ struct MuaSendSettings {
   std::uint16_t port = 587;
   ConnectionSecurity security = ConnectionSecurity::StartTls;
   bool auth = true;
+  // Send a message over the server's SIZE anyway and let the server refuse it (552).
+  bool announce_oversized = false;
 };
 
 struct MuaFetchSettings {

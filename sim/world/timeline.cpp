@@ -8,7 +8,7 @@
 #include "services/dns_resolver.h"
 #include "services/dns_stub.h"
 #include "services/mail_server.h"
-#include "services/submission_client.h"
+#include "services/mail_user_agent.h"
 #include "wire/dns_format.h"
 #include "world/compose.h"
 #include "world/world.h"
@@ -22,18 +22,6 @@ std::string join(const std::vector<std::string>& items) {
   for (const std::string& item : items)
     out += (out.empty() ? "" : ", ") + item;
   return out;
-}
-
-services::SubmissionSecurity submission_security(scenario::Security security) {
-  switch (security) {
-    case scenario::Security::Implicit:
-      return services::SubmissionSecurity::ImplicitTls;
-    case scenario::Security::StartTls:
-      return services::SubmissionSecurity::StartTls;
-    case scenario::Security::None:
-      break;
-  }
-  return services::SubmissionSecurity::Plaintext;
 }
 
 services::DnsServerFault server_fault(scenario::DnsFailure failure) {
@@ -159,40 +147,23 @@ void Timeline::begin(std::size_t index) {
 
 void Timeline::send(std::size_t index, const scenario::SendMail& action) {
   const scenario::User& user = *m_world.scenario().find_user(action.from);
-  net::Host& client = *m_world.host(user.host);
+  services::MailUserAgent& agent = *m_world.agent(user.address);
   std::vector<std::string> recipients = action.to;
   recipients.insert(recipients.end(), action.cc.begin(), action.cc.end());
   recipients.insert(recipients.end(), action.bcc.begin(), action.bcc.end());
-  announce(client, m_actions[index],
-           user.address + " sends \"" + action.subject + "\" to " + join(recipients) + " via " +
-               user.send.server + ":" + std::to_string(user.send.port));
-
-  services::SubmissionOptions options;
-  options.server_name = user.send.server;
-  options.server_address = m_world.scenario().find_host(user.send.server)->address;
-  options.security = submission_security(user.send.security);
-  options.port = user.send.port;
-  if (user.send.auth) options.credentials = smtp::Credentials{user.address, user.password};
-  options.helo_name = user.host;
-  // Let the server judge the size, so that an oversized message shows its 552 reply.
-  options.announce_oversized = true;
-  auto handle = services::SubmissionClient::submit(
-      m_world.context(), client, options, compose_message(user, action, m_rng),
-      [this, index, &client](const services::SubmissionResult& result) {
-        const std::string outcome =
-            result.accepted
-                ? "accepted"
-                : "not accepted: " + std::to_string(result.reply.code) + " " + result.reply.text();
-        client.note(Layer::Application, "the message was " + outcome);
-        finish(index);
-      });
-  m_keep.push_back(std::move(handle));
+  announce(agent.host(), m_actions[index],
+           user.address + " sends \"" + action.subject + "\" to " + join(recipients));
+  agent.send(compose_message(user, action, m_rng),
+             [this, index](const services::SendOutcome&) { finish(index); });
 }
 
 void Timeline::fetch(std::size_t index, const scenario::FetchMail& action) {
-  // Replaced by the mail user agent's fetch; World::build refuses timelines with fetch until then.
-  (void)action;
-  finish(index);
+  services::MailUserAgent& agent = *m_world.agent(action.user);
+  const scenario::User& user = *m_world.scenario().find_user(action.user);
+  announce(agent.host(), m_actions[index],
+           action.user + " checks mail (" + std::string(scenario::to_string(user.fetch.protocol)) +
+               ", port " + std::to_string(user.fetch.port) + ")");
+  agent.fetch([this, index](const services::FetchOutcome&) { finish(index); });
 }
 
 void Timeline::ping(std::size_t index, const scenario::Ping& action) {
@@ -258,11 +229,11 @@ void Timeline::control(std::size_t index, const scenario::ServerControl& action)
   net::Host& node = *m_world.host(action.host);
   const bool crash = action.event == scenario::ServerEvent::Crash;
   announce(node, m_actions[index], action.host + (crash ? " crashes" : " restarts"));
-  if (MailHost* mail = m_world.mail_host(action.host); mail != nullptr && mail->smtp) {
+  if (MailHost* mail = m_world.mail_host(action.host); mail != nullptr) {
     if (crash)
-      mail->smtp->crash();
+      mail->crash();
     else
-      mail->smtp->restart();
+      mail->restart();
   } else if (crash) {
     node.power_off();
   } else {

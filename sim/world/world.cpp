@@ -7,7 +7,10 @@
 #include "services/dns_mail_router.h"
 #include "services/dns_resolver.h"
 #include "services/dns_stub.h"
+#include "services/imap_server.h"
 #include "services/mail_server.h"
+#include "services/mail_user_agent.h"
+#include "services/pop3_server.h"
 #include "world/narrator.h"
 #include "world/timeline.h"
 
@@ -22,12 +25,6 @@ constexpr std::int64_t kEpochSeconds = 1'767'258'000;
 // Progress is reported after this many simulator events.
 constexpr std::uint64_t kProgressEvents = 4096;
 
-bool has_fetch(const scenario::Scenario& scenario) {
-  return std::any_of(scenario.timeline.begin(), scenario.timeline.end(), [](const auto& action) {
-    return std::holds_alternative<scenario::FetchMail>(action.body);
-  });
-}
-
 }  // namespace
 
 World::World(const scenario::Scenario& scenario, std::uint64_t seed)
@@ -37,6 +34,7 @@ World::~World() {
   // The narrator detaches from the trace first; the services go before the network they use.
   m_narrator.reset();
   m_timeline.reset();
+  m_agents.clear();
   m_mail_hosts.clear();
   m_resolvers.clear();
   m_authoritative.clear();
@@ -44,9 +42,6 @@ World::~World() {
 
 Result<std::unique_ptr<World>> World::build(const scenario::Scenario& scenario,
                                             WorldOptions options) {
-  if (has_fetch(scenario))
-    return Error{"fetch actions need the mail user agent, which this build does not have yet",
-                 "timeline"};
   std::unique_ptr<World> world(new World(scenario, options.seed.value_or(scenario.meta.seed)));
   const mail::MailClock clock{kEpochSeconds, 0};
   auto tls = services::ScenarioTls::create(world->m_sim, scenario.meta.id, clock);
@@ -58,6 +53,7 @@ Result<std::unique_ptr<World>> World::build(const scenario::Scenario& scenario,
   if (auto error = world->build_network()) return *error;
   if (auto error = world->build_dns()) return *error;
   if (auto error = world->build_mail()) return *error;
+  world->build_agents();
   world->m_narrator = std::make_unique<Narrator>(world->trace(), world->m_scenario.narration);
   world->m_timeline = std::make_unique<Timeline>(*world);
   return world;
@@ -107,6 +103,11 @@ MailHost* World::mail_host(std::string_view name) {
   for (auto& mail_host : m_mail_hosts)
     if (mail_host->plan->host == name) return mail_host.get();
   return nullptr;
+}
+
+services::MailUserAgent* World::agent(std::string_view address) {
+  const auto it = m_agents.find(address);
+  return it == m_agents.end() ? nullptr : it->second.get();
 }
 
 MailHost* World::mailbox_host(std::string_view address) {

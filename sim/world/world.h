@@ -33,6 +33,9 @@ class RecursiveResolver;
 class StubResolver;
 class DnsMailRouter;
 class MailServer;
+class ImapServer;
+class Pop3Server;
+class MailUserAgent;
 }  // namespace mailscope::services
 
 namespace mailscope::world {
@@ -67,6 +70,14 @@ struct MailHost {
   std::unique_ptr<services::StubResolver> stub;
   std::unique_ptr<services::DnsMailRouter> router;
   std::unique_ptr<services::MailServer> smtp;  // null when it offers no SMTP service
+  std::unique_ptr<services::ImapServer> imap;  // null when it offers no IMAP service
+  std::unique_ptr<services::Pop3Server> pop3;  // null when it offers no POP3 service
+
+  MailHost();
+  ~MailHost();
+  // Every service on the host stops (crash) or starts again (restart); the storage stays.
+  void crash();
+  void restart();
 };
 
 class World {
@@ -97,6 +108,8 @@ class World {
   // The server holding `address`'s mailbox, or null for a user of a domain without one.
   MailHost* mailbox_host(std::string_view address);
   std::vector<std::unique_ptr<MailHost>>& mail_hosts() { return m_mail_hosts; }
+  // The mail program of a user (by address), or null.
+  services::MailUserAgent* agent(std::string_view address);
 
  private:
   World(const scenario::Scenario& scenario, std::uint64_t seed);
@@ -105,6 +118,7 @@ class World {
   std::optional<Error> build_network();
   std::optional<Error> build_dns();
   std::optional<Error> build_mail();
+  void build_agents();
 
   scenario::Scenario m_scenario;
   std::uint64_t m_seed;
@@ -121,6 +135,7 @@ class World {
   std::map<std::string, services::AuthoritativeServer*, std::less<>> m_authoritative_by_host;
   std::map<std::string, services::RecursiveResolver*, std::less<>> m_resolver_by_host;
   std::vector<std::unique_ptr<MailHost>> m_mail_hosts;
+  std::map<std::string, std::unique_ptr<services::MailUserAgent>, std::less<>> m_agents;
 
   std::unique_ptr<Narrator> m_narrator;
   std::unique_ptr<Timeline> m_timeline;

@@ -7,7 +7,9 @@
 #include "mail/address.h"
 #include "services/dns_mail_router.h"
 #include "services/dns_stub.h"
+#include "services/imap_server.h"
 #include "services/mail_server.h"
+#include "services/pop3_server.h"
 #include "world/world.h"
 
 namespace mailscope::world {
@@ -66,7 +68,63 @@ bool is_mx_of(const scenario::Domain& domain, const std::string& host) {
                      [&](const scenario::MxEntry& mx) { return mx.host == host; });
 }
 
+// The IMAP and POP3 servers the plan lists, on the host's storage.
+std::optional<Error> start_retrieval(const services::ServiceContext& context,
+                                     const scenario::Domain& domain, MailHost& mail_host) {
+  const scenario::MailServer& plan = *mail_host.plan;
+  const bool tls = plan.certificate != Certificate::None;
+  if (plan.offers(MailService::Imap) || plan.offers(MailService::Imaps)) {
+    services::ImapServerOptions options;
+    options.hostname = plan.host;
+    options.port = plan.offers(MailService::Imap) ? 143 : 0;
+    options.tls_port = tls && plan.offers(MailService::Imaps) ? 993 : 0;
+    options.tls = tls;
+    options.allow_plaintext_login = plan.allow_plaintext_auth;
+    options.domains = {domain.name};
+    auto server = services::ImapServer::create(context, *mail_host.host, *mail_host.storage,
+                                               std::move(options));
+    if (!server) return Error{server.error().what, "IMAP server " + plan.host};
+    mail_host.imap = std::move(server).value();
+  }
+  if (plan.offers(MailService::Pop3) || plan.offers(MailService::Pop3s)) {
+    services::Pop3ServerOptions options;
+    options.hostname = plan.host;
+    options.port = plan.offers(MailService::Pop3) ? 110 : 0;
+    options.tls_port = tls && plan.offers(MailService::Pop3s) ? 995 : 0;
+    options.tls = tls;
+    options.allow_plaintext_login = plan.allow_plaintext_auth;
+    options.domains = {domain.name};
+    auto server = services::Pop3Server::create(context, *mail_host.host, *mail_host.storage,
+                                               std::move(options));
+    if (!server) return Error{server.error().what, "POP3 server " + plan.host};
+    mail_host.pop3 = std::move(server).value();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+MailHost::MailHost() = default;
+MailHost::~MailHost() = default;
+
+void MailHost::crash() {
+  // The SMTP server switches the host off; the others only lose their sessions and listeners.
+  if (imap) imap->crash();
+  if (pop3) pop3->crash();
+  if (smtp)
+    smtp->crash();
+  else
+    host->power_off();
+}
+
+void MailHost::restart() {
+  if (smtp)
+    smtp->restart();
+  else
+    host->power_on();
+  if (imap) imap->restart();
+  if (pop3) pop3->restart();
+}
 
 std::optional<Error> World::build_mail() {
   for (const scenario::Domain& domain : m_scenario.domains) {
@@ -121,6 +179,7 @@ std::optional<Error> World::build_mail() {
         if (!server) return Error{server.error().what, "mail server " + plan.host};
         mail_host->smtp = std::move(server).value();
       }
+      if (auto error = start_retrieval(*m_context, domain, *mail_host)) return error;
       m_mail_hosts.push_back(std::move(mail_host));
     }
   }

@@ -28,8 +28,12 @@ TEST_P(BundledScenario, MeetsItsExpectations) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Lessons, BundledScenario,
-                         ::testing::Values("dns-hierarchy", "large-attachment", "lossy-wan",
-                                           "open-relay", "submission-starttls", "why-tls-matters"),
+                         ::testing::Values("cross-domain", "dns-hierarchy", "greylisting",
+                                           "imap-vs-pop3", "implicit-tls", "large-attachment",
+                                           "lossy-wan", "mx-fallback", "open-relay", "same-domain",
+                                           "server-down", "submission-starttls",
+                                           "unknown-recipient", "web-app-notification",
+                                           "why-tls-matters"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name)
