@@ -136,6 +136,9 @@ std::shared_ptr<TcpStream> TcpStack::create(TcpEndpoint local, TcpEndpoint remot
     if (raw->m_callbacks.failed) raw->m_callbacks.failed(error);
     retire(*raw);
   };
+  hooks.writable = [raw] {
+    if (raw->m_writable) raw->m_writable();
+  };
   hooks.retransmitted = [this, raw] {
     m_host.note(Layer::Transport, "retransmission (timeout or duplicate ACKs)", raw->m_rx_event,
                 raw->m_flow);

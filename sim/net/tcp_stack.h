@@ -42,6 +42,9 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   TcpStream& operator=(const TcpStream&) = delete;
 
   void set_callbacks(Callbacks callbacks) { m_callbacks = std::move(callbacks); }
+  // Called when send() had accepted fewer bytes than offered and acknowledgements have since
+  // freed room in the send buffer, so a writer can apply backpressure instead of dropping bytes.
+  void set_writable_callback(std::function<void()> fn) { m_writable = std::move(fn); }
   // Queues bytes; `parent` is the L7 event they carry, so the segments link back to it.
   // Returns how many bytes were accepted (0 once the connection is gone).
   std::size_t send(wire::ByteView bytes, EventId parent = kNoEvent);
@@ -73,8 +76,9 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   FlowId m_flow;
   std::unique_ptr<TcpConnection> m_connection;  // null once closed or reset
   Callbacks m_callbacks;
-  std::deque<Mark> m_marks;      // bounded: old marks are dropped once far behind
-  std::uint32_t m_next_app_seq;  // sequence number of the next byte the application queues
+  std::function<void()> m_writable;  // see set_writable_callback()
+  std::deque<Mark> m_marks;          // bounded: old marks are dropped once far behind
+  std::uint32_t m_next_app_seq;      // sequence number of the next byte the application queues
   EventId m_rx_event = kNoEvent;
   TcpListener* m_listener = nullptr;  // set until a passive connection has been handed over
 };
