@@ -66,7 +66,10 @@ Bridge::Bridge(asio::io_context& io, RealTimeDriver& driver, net::Host& client,
 
 Bridge::~Bridge() {
   *m_alive = false;
-  // The splices' destructors reset what is still open; acceptors close with their objects.
+  // Pending socket handlers may keep a splice alive until the io_context goes, after the
+  // network: reset both sides now, while the virtual host still exists.
+  for (const auto& [key, splice] : m_splices)
+    splice->reset({});
   m_splices.clear();
 }
 

@@ -13,6 +13,8 @@
 // the transcript and the pcap record them.
 //
 // Threading: all of it runs on the io_context's thread, with the RealTimeDriver.
+// Lifetime: destroy the Bridge before the Network (it resets what is still open) and keep the
+// io_context alive until the Bridge is gone.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
