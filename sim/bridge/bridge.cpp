@@ -49,7 +49,7 @@ Result<std::unique_ptr<Bridge>> Bridge::create(asio::io_context& io, RealTimeDri
     return make_error("the external client needs an address on the LAN", "client_address");
   }
   net::Host& client = network.add_host(options.client_name, "host");
-  network.attach(client, lan, options.client_address);
+  network.attach(client, lan, options.client_address, options.client_link);
   if (!options.gateway.is_unspecified()) client.set_default_gateway(options.gateway);
   return std::unique_ptr<Bridge>(new Bridge(io, driver, client, bind, std::move(options)));
 }
@@ -235,10 +235,14 @@ void Bridge::finish_shut_down() {
 }
 
 std::string Bridge::ready_line() const {
-  nlohmann::ordered_json ports = nlohmann::ordered_json::object();
-  for (const ExposedPort& port : m_exposed)
-    ports[port.label] = port.local_port;
-  return "READY " + ports.dump();
+  // JSON spelled as the CLI documents it ("key": value, ...); nlohmann escapes the labels.
+  std::string out = "READY {";
+  for (std::size_t i = 0; i < m_exposed.size(); ++i) {
+    if (i > 0) out += ", ";
+    out +=
+        nlohmann::json(m_exposed[i].label).dump() + ": " + std::to_string(m_exposed[i].local_port);
+  }
+  return out + "}";
 }
 
 std::string Bridge::table() const {

@@ -41,6 +41,7 @@ struct BridgeOptions {
   std::string client_name = "external-client";
   wire::Ipv4Cidr client_address;  // the external-client host's address on the LAN
   wire::Ipv4Addr gateway;         // its default gateway: the LAN's router
+  net::LinkConfig client_link;    // the cable from the external client to the LAN's switch
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(10)};
   std::size_t connections_max = 1024;  // spliced connections at once; more are reset
   std::size_t to_client_bytes_max = 8 * 1024 * 1024;
@@ -83,7 +84,8 @@ class Bridge {
   // resolver:53 (UDP) and spliced to it (TCP).
   Result<std::uint16_t> expose_dns(wire::Ipv4Addr resolver, std::uint16_t local_port);
 
-  // `READY {"mail.a.test:587": 2587, "dns": 5353}` in the order the ports were exposed.
+  // `READY {"mail.a.test:587": 2587, "dns": 5353}` (valid JSON after "READY ") in the order the
+  // ports were exposed.
   std::string ready_line() const;
   // The same as a table for people.
   std::string table() const;

@@ -232,10 +232,10 @@ void TcpSplice::restart_idle_timer() {
     auto self = weak.lock();
     if (error || !self || self->m_ended) return;
     self->m_driver.catch_up();
-    const auto seconds =
-        std::chrono::duration_cast<std::chrono::seconds>(self->m_options.idle_timeout).count();
-    self->reset("no traffic for " + std::to_string(seconds) +
-                " s of wall time: the bridge reset the connection");
+    const auto ms = self->m_options.idle_timeout.count();
+    const std::string idle =
+        ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+    self->reset("no traffic for " + idle + " of wall time: the bridge reset the connection");
     self->m_driver.wake();
   });
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "bridge_world.h"
 #include "real_client.h"
 
@@ -28,9 +30,12 @@ TEST(BridgeSetup, ReadyLineListsEveryPortInOrder) {
   const auto msa = world.bridge->expose(*world.mail_a, 587, 0);
   const auto dns = world.bridge->expose_dns(world.resolver_host->address(), 0);
   ASSERT_TRUE(smtp.ok() && msa.ok() && dns.ok());
-  EXPECT_EQ(world.bridge->ready_line(), "READY {\"mx.b.test:25\":" + std::to_string(*smtp) +
-                                            ",\"mail.a.test:587\":" + std::to_string(*msa) +
-                                            ",\"dns\":" + std::to_string(*dns) + "}");
+  EXPECT_EQ(world.bridge->ready_line(), "READY {\"mx.b.test:25\": " + std::to_string(*smtp) +
+                                            ", \"mail.a.test:587\": " + std::to_string(*msa) +
+                                            ", \"dns\": " + std::to_string(*dns) + "}");
+  // It is JSON: a script reads the ports with any JSON parser.
+  const auto parsed = nlohmann::json::parse(world.bridge->ready_line().substr(6));
+  EXPECT_EQ(parsed.at("mail.a.test:587").get<int>(), *msa);
   const std::string table = world.bridge->table();
   EXPECT_NE(table.find("mx.b.test:25       127.0.0.1:" + std::to_string(*smtp) + " (smtp)\n"),
             std::string::npos)

@@ -111,6 +111,8 @@ class BridgeWorld {
       bridge_options.client_address = cidr("10.0.1.99/24");
     }
     if (bridge_options.gateway.is_unspecified()) bridge_options.gateway = ip("10.0.1.1");
+    bridge_options.client_link.latency = m_options.lan_delay_ns;
+    bridge_options.client_link.bandwidth_bps = m_options.bandwidth_bps;
     auto made = Bridge::create(io, driver, network, *topology.lan_a, bridge_options);
     if (made.ok()) {
       bridge = std::move(made).value();

@@ -133,6 +133,22 @@ TEST(RealClients, SwaksSendsToTheMta) {
   ASSERT_TRUE(t.bob_has(1));
 }
 
+TEST(RealClients, SwaksSubmitsWithStartTlsAndAuth) {
+  REQUIRE_PROGRAM("swaks");
+  Exposed t;
+  const ProgramRun run =
+      run_program("swaks --server 127.0.0.1 --port " + std::to_string(t.msa) +
+                  " --helo student.example --from alice@a.test --to bob@b.test --tls --tls-verify"
+                  " --tls-ca-path " +
+                  t.ca.path() +
+                  " --tls-sni mail.a.test --auth LOGIN --auth-user alice"
+                  " --auth-password alice-secret --timeout 60");
+  EXPECT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("<~  235 2.7.0 Authentication successful"), std::string::npos)
+      << run.output;
+  ASSERT_TRUE(t.bob_has(1));
+}
+
 struct DigCase {
   const char* question;
   const char* options;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "bridge_world.h"
 #include "real_client.h"
 
@@ -196,6 +198,58 @@ TEST(SmtpBridge, GracefulStopClosesSessionsThroughTheServer) {
   // No new connections are accepted.
   RealClient late(t.port);
   EXPECT_FALSE(late.connected() && !late.at_end());
+}
+
+// Notes the bridge recorded on the external client.
+std::vector<std::string> bridge_notes(BridgeWorld& world) {
+  return world.on_loop([&] {
+    std::vector<std::string> out;
+    const Trace& trace = world.sim.trace();
+    for (const TraceEvent& e : trace.events()) {
+      if (e.node == world.bridge->client_host().id() && e.kind == EventKind::Note) {
+        out.emplace_back(trace.text(e));
+      }
+    }
+    return out;
+  });
+}
+
+bool has_note(const std::vector<std::string>& notes, const std::string& text) {
+  return std::find(notes.begin(), notes.end(), text) != notes.end();
+}
+
+TEST(SmtpBridge, SilentClientIsResetAfterTheIdleTimeout) {
+  WorldOptions options;
+  options.bridge.idle_timeout = std::chrono::milliseconds(300);
+  BridgeWorld world(options);
+  const auto port = world.bridge->expose(*world.mx_b, 25, 0);
+  ASSERT_TRUE(port.ok());
+  world.run();
+  RealClient c(*port);
+  EXPECT_EQ(c.reply(), "220 mx.b.test ESMTP MailScope\r\n");
+  // The client says nothing more; the bridge gives up on it, well before the server's 5 minutes.
+  EXPECT_EQ(c.line(), "");
+  ASSERT_TRUE(world.wait_for([&] { return world.bridge->connection_count() == 0; }));
+  EXPECT_TRUE(has_note(bridge_notes(world),
+                       "no traffic for 300 ms of wall time: the bridge reset the connection"));
+  // The RST crosses the virtual LAN; then the server forgets the session too.
+  EXPECT_TRUE(world.wait_for([&] { return world.server_b->session_count() == 0; }));
+}
+
+TEST(SmtpBridge, ServerOutputBeyondTheCapResetsTheConnection) {
+  WorldOptions options;
+  // Room for the greeting (31 bytes) but not for the EHLO reply (about 110).
+  options.bridge.to_client_bytes_max = 100;
+  BridgeWorld world(options);
+  const auto port = world.bridge->expose(*world.mx_b, 25, 0);
+  ASSERT_TRUE(port.ok());
+  world.run();
+  RealClient c(*port);
+  EXPECT_EQ(c.reply(), "220 mx.b.test ESMTP MailScope\r\n");
+  EXPECT_EQ(c.command("EHLO student.example\r\n"), "");
+  ASSERT_TRUE(world.wait_for([&] { return world.bridge->connection_count() == 0; }));
+  EXPECT_TRUE(has_note(bridge_notes(world),
+                       "the real client reads too slowly (more than 100 bytes waiting): reset"));
 }
 
 }  // namespace
