@@ -12,6 +12,7 @@ GUI_PACKAGES=(
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   tshark xvfb xauth chromium
+  python3 swaks curl dnsutils openssl
 )
 
 # Installs every named package that is not installed yet, without asking questions.

@@ -10,6 +10,7 @@
 #include "cli/demo.h"
 #include "cli/layers.h"
 #include "cli/run_command.h"
+#include "cli/serve_command.h"
 #include "export/pcap_export.h"
 
 namespace mailscope::cli {
@@ -72,6 +73,29 @@ int main(int argc, char** argv) {
   run->add_option("--until", run_args.until_s, "Stop at this virtual time (seconds)");
   run->add_flag("--quiet", run_args.quiet, "Print nothing but failed expectations and errors");
 
+  cli::ServeArgs serve_args;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Run a scenario in real time with its servers open to real mail clients");
+  serve->add_option("SCENARIO", serve_args.scenario,
+                    "A scenario file or a bundled lesson's id (default: cross-domain)");
+  serve->add_option("--seed", serve_args.seed, "Seed of the simulation's random numbers");
+  serve->add_option("--bind", serve_args.bind, "Address to listen on (a warning unless loopback)")
+      ->capture_default_str();
+  serve->add_option("--expose", serve_args.expose,
+                    "VHOST:VPORT=LOCALPORT, e.g. smtp.outlook.com:587=2587 (repeatable; default: "
+                    "every mail service on a free port)");
+  serve->add_option("--dns-port", serve_args.dns_port,
+                    "Expose the attached LAN's DNS server on this UDP and TCP port");
+  serve->add_option("--attach", serve_args.attach,
+                    "The domain whose LAN real clients join (default: the first)");
+  serve->add_option("--speed", serve_args.speed, "Virtual seconds per real second")
+      ->capture_default_str();
+  serve->add_option("--ca-out", serve_args.ca_out,
+                    "Write the scenario CA certificate (PEM) here, for clients to verify TLS");
+  serve->add_option("--layers", serve_args.layers, "Layers in the transcript export")
+      ->capture_default_str();
+  cli::add_export_options(*serve, serve_args.exports);
+
   std::uint64_t demo_seed = 1;
   std::string demo_pcap;
   std::string demo_layers = "7,4,3";
@@ -94,5 +118,6 @@ int main(int argc, char** argv) {
   if (*list) return cli::list_command();
   if (*validate) return cli::validate_command(files);
   if (*run) return cli::run_command(run_args);
+  if (*serve) return cli::serve_command(serve_args);
   return cli::demo_command(demo_seed, demo_pcap, demo_layers, demo_quiet);
 }

@@ -39,7 +39,7 @@ int run_command(const RunArgs& args) {
   }
   auto scenario = load_for_command(args.scenario);
   if (!scenario) return 2;
-  auto built = world::World::build(*scenario, world::WorldOptions{args.seed});
+  auto built = world::World::build(*scenario, world::WorldOptions{args.seed, std::nullopt});
   if (!built) {
     std::cerr << "mailscope: cannot build the world of " << scenario->meta.id << ": "
               << built.error().to_string() << "\n";

@@ -13,7 +13,7 @@ namespace mailscope::scenario {
 namespace {
 
 // Limits on list lengths: a scenario is a lesson, not a data centre.
-constexpr std::size_t kListMax = 1000;
+constexpr std::size_t kListMax = 20'000;  // enough for load tests of 10,000 messages
 constexpr std::size_t kTextMax = 64 * 1024;       // titles, narration, subjects, passwords
 constexpr std::size_t kBodyMax = 1024 * 1024;     // message bodies and inline attachments
 constexpr double kSecondsMax = 30.0 * 24 * 3600;  // 30 days of virtual time

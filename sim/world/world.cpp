@@ -43,7 +43,7 @@ World::~World() {
 Result<std::unique_ptr<World>> World::build(const scenario::Scenario& scenario,
                                             WorldOptions options) {
   std::unique_ptr<World> world(new World(scenario, options.seed.value_or(scenario.meta.seed)));
-  const mail::MailClock clock{kEpochSeconds, 0};
+  const mail::MailClock clock{options.epoch_seconds.value_or(kEpochSeconds), 0};
   auto tls = services::ScenarioTls::create(world->m_sim, scenario.meta.id, clock);
   if (!tls) return tls.error();
   world->m_tls = std::move(tls).value();
@@ -63,7 +63,7 @@ RunReport World::run(const RunOptions& options) {
   RunReport report;
   if (m_ran) return report;
   m_ran = true;
-  m_timeline->start();
+  start();
   const TimeNs end = std::min(m_scenario.meta.duration_ns, options.until_ns.value_or(kTimeNever));
   std::uint64_t steps = 0;
   while (true) {
@@ -82,6 +82,12 @@ RunReport World::run(const RunOptions& options) {
   return report;
 }
 
+void World::start() {
+  if (m_started) return;
+  m_started = true;
+  m_timeline->start();
+}
+
 exporter::ScenarioMetadata World::metadata() const {
   return exporter::ScenarioMetadata{m_scenario.meta.id, m_scenario.meta.title, m_seed,
                                     m_scenario.meta.description, m_scenario.meta.objectives};
@@ -97,6 +103,11 @@ const tls::CertificateAuthority& World::ca() const {
 net::Host* World::host(std::string_view name) {
   const auto it = m_hosts.find(name);
   return it == m_hosts.end() ? nullptr : it->second;
+}
+
+net::Switch* World::lan_switch(std::string_view lan) {
+  const auto it = m_switches.find(lan);
+  return it == m_switches.end() ? nullptr : it->second;
 }
 
 MailHost* World::mail_host(std::string_view name) {

@@ -45,6 +45,10 @@ class Narrator;
 
 struct WorldOptions {
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
+  // The calendar date of virtual time zero in Unix seconds; default 2026-01-01T09:00:00Z. The
+  // bridge sets today's date so that real clients, which check certificates against the real
+  // clock, accept the scenario's certificates.
+  std::optional<std::int64_t> epoch_seconds;
 };
 
 struct RunOptions {
@@ -91,6 +95,9 @@ class World {
   // Plays the timeline until the scenario's duration (or options.until_ns), or until nothing is
   // left to simulate. Call once.
   RunReport run(const RunOptions& options = {});
+  // Schedules the timeline without running anything, for a driver that runs the simulator
+  // itself (the bridge's real-time driver). run() calls it.
+  void start();
 
   Simulator& sim() { return m_sim; }
   Trace& trace() { return m_sim.trace(); }
@@ -104,6 +111,7 @@ class World {
   const tls::CertificateAuthority& ca() const;
 
   net::Host* host(std::string_view name);
+  net::Switch* lan_switch(std::string_view lan);
   MailHost* mail_host(std::string_view name);
   // The server holding `address`'s mailbox, or null for a user of a domain without one.
   MailHost* mailbox_host(std::string_view address);
@@ -127,8 +135,9 @@ class World {
   std::unique_ptr<services::ScenarioTls> m_tls;
   std::unique_ptr<services::ServiceContext> m_context;
 
-  std::map<std::string, net::Host*, std::less<>> m_hosts;  // every host and router by name
-  std::map<std::string, net::Link*, std::less<>> m_wans;   // WAN links by the scenario's name
+  std::map<std::string, net::Host*, std::less<>> m_hosts;       // every host and router by name
+  std::map<std::string, net::Link*, std::less<>> m_wans;        // WAN links by the scenario's name
+  std::map<std::string, net::Switch*, std::less<>> m_switches;  // LAN switches by LAN name
   std::vector<std::unique_ptr<services::AuthoritativeServer>> m_authoritative;
   std::vector<std::unique_ptr<services::RecursiveResolver>> m_resolvers;
   // DNS servers by host name, for faults: each host runs one of the two.
@@ -139,6 +148,7 @@ class World {
 
   std::unique_ptr<Narrator> m_narrator;
   std::unique_ptr<Timeline> m_timeline;
+  bool m_started = false;
   bool m_ran = false;
 
   friend class Timeline;

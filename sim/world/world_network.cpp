@@ -25,7 +25,7 @@ std::string_view node_kind(scenario::HostRole role) {
 }  // namespace
 
 std::optional<Error> World::build_network() {
-  std::map<std::string, net::Switch*, std::less<>> switches;
+  auto& switches = m_switches;
   for (const scenario::Lan& lan : m_scenario.lans)
     switches[lan.name] = &m_network.add_switch(lan.name);
 

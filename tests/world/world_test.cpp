@@ -54,7 +54,7 @@ LessonRun run_text(const std::string& text, std::optional<std::uint64_t> seed = 
   const auto loaded = scenario::load_scenario_text(text, "inline.json");
   EXPECT_TRUE(loaded.ok()) << loaded.error_text();
   if (!loaded.ok()) return {};
-  auto built = World::build(loaded.scenario(), WorldOptions{seed});
+  auto built = World::build(loaded.scenario(), WorldOptions{seed, std::nullopt});
   EXPECT_TRUE(built.ok()) << built.error().to_string();
   if (!built.ok()) return {};
   LessonRun run{std::move(built).value(), {}};
