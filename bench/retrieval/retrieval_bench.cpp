@@ -55,8 +55,8 @@ struct BenchWorld {
     return o;
   }
 
-  // One fetch by a client that has nothing yet; returns the number of messages downloaded.
-  std::size_t fetch(FetchProtocol protocol) {
+  // One fetch by a client that has nothing yet.
+  FetchOutcome fetch(FetchProtocol protocol) {
     MuaOptions o;
     o.account = {"bob@b.test", "bob-secret", "Bob"};
     o.fetch.protocol = protocol;
@@ -65,10 +65,10 @@ struct BenchWorld {
     o.fetch.server_name = "mail.b.test";
     o.fetch.server_address = topology.servers[0]->address();
     MailUserAgent bob(*context, *topology.clients[0], o);
-    std::size_t fetched = 0;
-    bob.fetch([&](const FetchOutcome& outcome) { fetched = outcome.ok ? outcome.fetched : 0; });
+    FetchOutcome result;
+    bob.fetch([&](const FetchOutcome& outcome) { result = outcome; });
     sim.run();
-    return fetched;
+    return result;
   }
 
   mail::MailClock clock{1'767'258'000, 0};
@@ -87,9 +87,10 @@ struct BenchWorld {
 void run(benchmark::State& state, FetchProtocol protocol) {
   BenchWorld world;
   for (auto _ : state) {
-    const std::size_t fetched = world.fetch(protocol);
-    if (fetched != kMessages) {
-      state.SkipWithError("the fetch did not download every message");
+    const FetchOutcome outcome = world.fetch(protocol);
+    if (!outcome.ok || outcome.fetched != kMessages) {
+      const std::string error = "the fetch did not download every message: " + outcome.detail;
+      state.SkipWithError(error.c_str());
       break;
     }
   }

@@ -91,9 +91,14 @@ void ImapFetch::on_response(const imap::Response& r) {
     ++m_report.deleted;
     return;
   }
-  if (m_step != Step::Fetch || r.keyword != "FETCH") return;
+  if (r.keyword != "FETCH") return;
   const auto data = imap::fetch_data(r);
   if (!data || !data->uid) return;
+  if (m_step == Step::Sizes) {
+    if (data->size) m_sizes.emplace_back(*data->uid, *data->size);
+    return;
+  }
+  if (m_step != Step::Fetch) return;
   const auto body = data->items.find("BODY[]");
   if (body == data->items.end() || body->second.type != imap::Value::Type::String) return;
   if (m_state.known_uids.count(*data->uid) != 0) return;  // already here (a repeated FETCH)
@@ -137,8 +142,11 @@ void ImapFetch::on_completed(const imap::CommandCompleted& c) {
     case Step::Search:
       after_search();
       return;
+    case Step::Sizes:
+      query_sizes();
+      return;
     case Step::Fetch:
-      after_fetch();
+      fetch_bodies();
       return;
     case Step::Flags:
       after_flags();
@@ -181,14 +189,44 @@ void ImapFetch::after_search() {
     }
   }
   m_state.known_uids = std::move(still);
-  if (fresh.empty()) {
+  m_fresh = std::move(fresh);
+  query_sizes();
+}
+
+void ImapFetch::query_sizes() {
+  if (m_sized >= m_fresh.size()) {
+    fetch_bodies();
+    return;
+  }
+  const std::size_t end = std::min(m_fresh.size(), m_sized + kSizeQueryMax);
+  const std::vector<mail::Uid> group(m_fresh.begin() + static_cast<std::ptrdiff_t>(m_sized),
+                                     m_fresh.begin() + static_cast<std::ptrdiff_t>(end));
+  m_sized = end;
+  std::vector<std::string> tags;
+  for (const std::string& set : uid_sets(group, kUidSetCharsMax)) {
+    tags.push_back(m_connection->engine().fetch(set, "(UID RFC822.SIZE)", imap::UidMode::Uid));
+  }
+  queue(Step::Sizes, tags);
+}
+
+void ImapFetch::fetch_bodies() {
+  if (m_next_body >= m_sizes.size()) {
     after_fetch();
     return;
   }
+  std::vector<mail::Uid> group;
+  std::uint64_t bytes = 0;
+  while (m_next_body < m_sizes.size()) {
+    const auto [uid, size] = m_sizes[m_next_body];
+    if (!group.empty() && bytes + size > kFetchBytesMax) break;
+    group.push_back(uid);
+    bytes += size;
+    ++m_next_body;
+  }
+  std::sort(group.begin(), group.end());
   std::vector<std::string> tags;
-  for (const std::string& set : uid_sets(fresh, kUidSetCharsMax)) {
-    tags.push_back(
-        m_connection->engine().fetch(set, "(UID RFC822.SIZE BODY.PEEK[])", imap::UidMode::Uid));
+  for (const std::string& set : uid_sets(group, kUidSetCharsMax)) {
+    tags.push_back(m_connection->engine().fetch(set, "BODY.PEEK[]", imap::UidMode::Uid));
   }
   queue(Step::Fetch, tags);
 }

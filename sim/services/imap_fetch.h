@@ -39,6 +39,12 @@ class ImapFetch : public std::enable_shared_from_this<ImapFetch> {
   };
   using DoneFn = std::function<void(const Result&)>;
   static constexpr std::size_t kUidSetCharsMax = 4000;
+  // Bodies asked for by one UID FETCH, in octets (RFC822.SIZE). The client waits for each answer
+  // before it asks for more, so no single burst from the server outgrows its TCP send buffer
+  // (256 KiB; AppConnection cannot yet wait for room in it). A bigger message goes alone.
+  static constexpr std::uint64_t kFetchBytesMax = 128 * 1024;
+  // UIDs whose size is asked for by one UID FETCH (about 40 octets of answer each).
+  static constexpr std::size_t kSizeQueryMax = 1000;
 
   // Starts the session; done is called once. Keep the handle while it runs.
   static std::shared_ptr<ImapFetch> start(const ServiceContext& context, net::Host& host,
@@ -48,13 +54,17 @@ class ImapFetch : public std::enable_shared_from_this<ImapFetch> {
   ImapFetch(FetchTarget target, ImapSyncState state, DoneFn done);
 
  private:
-  enum class Step { Login, Select, Search, Fetch, Flags, Expunge, Logout };
+  enum class Step { Login, Select, Search, Sizes, Fetch, Flags, Expunge, Logout };
 
   void on_response(const imap::Response& response);
   void on_completed(const imap::CommandCompleted& completed);
   void on_finished(const imap::SessionFinished& finished);
   void after_select();
   void after_search();
+  // Asks for the sizes of the next kSizeQueryMax new messages, or moves on to the bodies.
+  void query_sizes();
+  // Asks for the next group of bodies (at most kFetchBytesMax), or moves on to the flags.
+  void fetch_bodies();
   void after_fetch();
   void after_flags();
   // Queues commands and remembers what their completion means.
@@ -67,8 +77,12 @@ class ImapFetch : public std::enable_shared_from_this<ImapFetch> {
   DoneFn m_done;
   std::shared_ptr<ImapClientConnection> m_connection;
   Step m_step = Step::Login;
-  std::size_t m_waiting = 0;              // commands of m_step not yet completed
-  std::vector<mail::Uid> m_on_server;     // UID SEARCH ALL's answer, ascending
+  std::size_t m_waiting = 0;           // commands of m_step not yet completed
+  std::vector<mail::Uid> m_on_server;  // UID SEARCH ALL's answer, ascending
+  std::vector<mail::Uid> m_fresh;      // new UIDs on the server, ascending
+  std::size_t m_sized = 0;             // m_fresh[0, m_sized) had their sizes asked for
+  std::vector<std::pair<mail::Uid, std::uint64_t>> m_sizes;  // the answers, in arrival order
+  std::size_t m_next_body = 0;            // m_sizes[0, m_next_body) had their bodies asked for
   std::vector<mail::Uid> m_fetched_uids;  // in the order their bodies came
   FetchReport m_report;
   bool m_logout_queued = false;

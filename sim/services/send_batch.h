@@ -16,7 +16,7 @@ namespace mailscope::services {
 class SendBatch {
  public:
   // A write that would take the batch past this many bytes starts a new one.
-  static constexpr std::size_t kBytesMax = 1 << 20;
+  static constexpr std::size_t kBytesMax = 64 * 1024;
 
   void add(AppConnection& connection, std::string_view bytes, L7Unit unit, EventId cause) {
     if (!m_units.empty() && m_bytes.size() + bytes.size() > kBytesMax) flush(connection);

@@ -192,19 +192,23 @@ TEST(MailUserAgent, ImapDialogueOfOneFetch) {
       "C: A005 UID SEARCH ALL",
       "S: * SEARCH 1 2",
       "S: A005 OK UID SEARCH completed",
-      "C: A006 UID FETCH 1:2 (UID RFC822.SIZE BODY.PEEK[])",
-      "S: * 1 FETCH (UID 1 RFC822.SIZE 240 BODY[] {240} ...",
-      "S: * 2 FETCH (UID 2 RFC822.SIZE 240 BODY[] {240} ...",
+      "C: A006 UID FETCH 1:2 (UID RFC822.SIZE)",
+      "S: * 1 FETCH (UID 1 RFC822.SIZE 240)",
+      "S: * 2 FETCH (UID 2 RFC822.SIZE 240)",
       "S: A006 OK UID FETCH completed",
-      "C: A007 UID STORE 1:2 +FLAGS.SILENT (\\Seen \\Deleted)",
-      "S: A007 OK UID STORE completed",
-      "C: A008 EXPUNGE",
+      "C: A007 UID FETCH 1:2 BODY.PEEK[]",
+      "S: * 1 FETCH (UID 1 BODY[] {240} ...",
+      "S: * 2 FETCH (UID 2 BODY[] {240} ...",
+      "S: A007 OK UID FETCH completed",
+      "C: A008 UID STORE 1:2 +FLAGS.SILENT (\\Seen \\Deleted)",
+      "S: A008 OK UID STORE completed",
+      "C: A009 EXPUNGE",
       "S: * 1 EXPUNGE",
       "S: * 1 EXPUNGE",
-      "S: A008 OK EXPUNGE completed",
-      "C: A009 LOGOUT",
+      "S: A009 OK EXPUNGE completed",
+      "C: A010 LOGOUT",
       "S: * BYE Logging out",
-      "S: A009 OK LOGOUT completed",
+      "S: A010 OK LOGOUT completed",
   };
   EXPECT_EQ(lines, expected);
 }
@@ -258,6 +262,42 @@ TEST(MailUserAgent, Pop3DialogueOfOneFetchWithStls) {
     }
   }
   EXPECT_TRUE(pass_secret);
+}
+
+TEST(MailUserAgent, LargeMailboxComesDownInBoundedBursts) {
+  RetrievalWorld w;
+  // 300 messages of about 2 kB: more than the server's TCP send buffer (256 KiB) in all.
+  std::string text;
+  for (int line = 0; line < 28; ++line)
+    text += std::string(70, static_cast<char>('a' + line % 26)) + "\n";
+  for (int i = 0; i < 300; ++i) {
+    w.deliver("bob", RetrievalWorld::message("bob@gmail.com", "m" + std::to_string(i), text));
+  }
+  MailUserAgent bob(*w.context, *w.bob_pc,
+                    w.gmail_options("bob", FetchProtocol::Imap, ConnectionSecurity::Implicit, 993));
+  FetchOutcome outcome;
+  bob.fetch([&](const FetchOutcome& o) { outcome = o; });
+  ASSERT_TRUE(testing::run_until(w.sim, [&] { return !bob.fetching(); }));
+  EXPECT_TRUE(outcome.ok) << outcome.detail;
+  ASSERT_EQ(bob.local_copies().size(), 300u);
+  const auto inbox = w.inbox("bob");
+  for (std::size_t i = 0; i < inbox.size(); ++i) {
+    EXPECT_EQ(bob.local_copies()[i], *inbox[i].bytes) << "message " << i;
+  }
+  // Each UID FETCH of bodies asks for at most ImapFetch::kFetchBytesMax octets (58 of these
+  // messages), so the bodies come in six commands.
+  std::vector<std::string> body_fetches;
+  for (const std::string& line : testing::dialogue(w.sim.trace(), "imap", *w.bob_pc, *w.gmail)) {
+    if (line.ends_with(" BODY.PEEK[]")) body_fetches.push_back(line);
+  }
+  EXPECT_EQ(body_fetches, (std::vector<std::string>{
+                              "C: A005 UID FETCH 1:58 BODY.PEEK[]",
+                              "C: A006 UID FETCH 59:116 BODY.PEEK[]",
+                              "C: A007 UID FETCH 117:174 BODY.PEEK[]",
+                              "C: A008 UID FETCH 175:232 BODY.PEEK[]",
+                              "C: A009 UID FETCH 233:290 BODY.PEEK[]",
+                              "C: A010 UID FETCH 291:300 BODY.PEEK[]",
+                          }));
 }
 
 TEST(MailUserAgent, RefusesAServerWhoseCertificateNamesAnotherHost) {
