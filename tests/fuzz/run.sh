@@ -50,21 +50,26 @@ for harness in "${harnesses[@]}"; do
   before=$(find "$dir/artifacts" -type f | wc -l)
   echo "fuzzing $harness for ${seconds}s ..." >&2
   status=0
-  "$program" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$dir/artifacts/" "${dict[@]}" "$dir/corpus" \
-    "$root/tests/fuzz/corpus/$harness" > "$dir/fuzz.log" 2>&1 || status=$?
+  TIMEFORMAT='%U %S'
+  {
+    time "$program" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "${dict[@]}" "$dir/corpus" \
+      "$root/tests/fuzz/corpus/$harness" > "$dir/fuzz.log" 2>&1 || status=$?
+  } 2> "$dir/cpu.txt"
   stat() { awk -v key="stat::$1:" '$1 == key { print $2 }' "$dir/fuzz.log" | tail -1; }
   execs=$(stat number_of_executed_units)
   rate=$(stat average_exec_per_sec)
   added=$(stat new_units_added)
+  per_cpu=$(awk -v n="${execs:-0}" '{ cpu = $1 + $2; if (cpu > 0) printf "%d", n / cpu }' \
+    "$dir/cpu.txt")
   findings=$(($(find "$dir/artifacts" -type f | wc -l) - before))
   if [[ $status -ne 0 && $findings -eq 0 ]]; then findings="exit $status"; fi
   if [[ $findings != 0 ]]; then found=1; fi
-  rows+=("$(printf '%-16s %12s %8s %6s  %s' "$harness" "${execs:-?}" "${rate:-?}" \
-    "${added:-?}" "$findings")")
+  rows+=("$(printf '%-16s %12s %8s %10s %6s  %s' "$harness" "${execs:-?}" "${rate:-?}" \
+    "${per_cpu:-?}" "${added:-?}" "$findings")")
 done
 
-printf '\n%-16s %12s %8s %6s  %s\n' harness executions exec/s new findings
+printf '\n%-16s %12s %8s %10s %6s  %s\n' harness executions exec/s exec/cpu-s new findings
 printf '%s\n' "${rows[@]}"
 echo "(${seconds}s per harness; logs and artifacts in $work)"
 exit $found
