@@ -83,8 +83,9 @@ void udp_round_trip(ByteView bytes, Ipv4Addr src, Ipv4Addr dst) {
   (void)UdpHeader::checksum_ok(bytes, src, dst);
   if (!header) return;
   FUZZ_CHECK(payload.size() + UdpHeader::kLength == header->length);
-  Bytes out(header->length);
-  std::copy(payload.begin(), payload.end(), out.begin() + UdpHeader::kLength);
+  // A copy of the datagram whose header emit() rewrites. (Copying the payload behind an
+  // 8-byte offset instead trips a GCC 12 -O2 -Warray-bounds false positive.)
+  Bytes out(bytes.begin(), bytes.begin() + header->length);
   header->emit(out, src, dst);
   FUZZ_CHECK(UdpHeader::checksum_ok(out, src, dst));
   const auto again = UdpHeader::parse(out);
