@@ -109,7 +109,7 @@ std::shared_ptr<TcpStream> TcpStack::create(TcpEndpoint local, TcpEndpoint remot
                   m_host.sim().trace().store(text));
     if (to == TcpState::Closed) retire(*raw);
   };
-  hooks.connected = [this, raw] {
+  hooks.connected = [raw] {
     if (raw->m_listener != nullptr) {
       TcpListener* listener = raw->m_listener;
       raw->m_listener = nullptr;
