@@ -36,12 +36,16 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--fonts", o.font_dir, "Directory holding the DejaVu fonts");
   app.add_flag("--hidden", o.hidden,
                "Do not show the window (with --screenshot or --bench-frames)");
+  bool no_frame_cache = false;
+  app.add_flag("--no-frame-cache", no_frame_cache,
+               "Draw every pixel of every frame (slower without a GPU; for comparison)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     out.exit_code = app.exit(e);
     return out;
   }
+  o.frame_cache = !no_frame_cache;
   if (!screenshot.empty()) o.screenshot = screenshot;
   if (step_opt->count() > 0) o.step = step;
   if (time_opt->count() > 0) o.time_s = time_s;

@@ -56,10 +56,14 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
   io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
   ImGui_ImplGlfw_InitForOpenGL(raw, true);
   ImGui_ImplOpenGL3_Init("#version 330");
+  window->m_cache = std::make_unique<FrameCache>();
+  window->m_cache->set_back_buffer(
+      probe_back_buffer([](void* w) { glfwSwapBuffers(static_cast<GLFWwindow*>(w)); }, raw));
   return window;
 }
 
 Window::~Window() {
+  m_cache.reset();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
@@ -94,14 +98,11 @@ void Window::begin_frame(bool ignore_mouse) {
   ImGui::NewFrame();
 }
 
-void Window::render() {
+void Window::render(std::span<const std::string> tile_windows, Caching caching) {
   ImGui::Render();
   int w = 0, h = 0;
   glfwGetFramebufferSize(m_window, &w, &h);
-  glViewport(0, 0, w, h);
-  glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  m_cache->render(*ImGui::GetDrawData(), tile_windows, w, h, caching);
 }
 
 void Window::swap() {
@@ -115,12 +116,15 @@ std::vector<std::uint8_t> Window::read_back_buffer(int& width, int& height) cons
   glReadBuffer(GL_BACK);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  // OpenGL's rows go bottom-up; images go top-down.
+  // OpenGL's rows go bottom-up; images go top-down. The window is opaque whatever alpha the
+  // blending left in the buffer.
   std::vector<std::uint8_t> flipped(pixels.size());
   for (int y = 0; y < height; ++y) {
     std::memcpy(flipped.data() + static_cast<std::size_t>(y) * row,
                 pixels.data() + static_cast<std::size_t>(height - 1 - y) * row, row);
   }
+  for (std::size_t i = 3; i < flipped.size(); i += 4)
+    flipped[i] = 255;
   return flipped;
 }
 

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "gui/app/frame_cache.h"
 
 struct GLFWwindow;
 
@@ -33,8 +35,10 @@ class Window {
   double now_s() const;
   // Starts an ImGui frame; with `ignore_mouse` the mouse is treated as absent (screenshots).
   void begin_frame(bool ignore_mouse);
-  // Renders ImGui's draw data into the back buffer (no swap yet).
-  void render();
+  // Renders ImGui's draw data into the back buffer (no swap yet). The draw lists of
+  // `tile_windows` are kept between frames while they do not change (frame_cache.h).
+  void render(std::span<const std::string> tile_windows, Caching caching = Caching::On);
+  const FrameCache& cache() const { return *m_cache; }
   void swap();
   // The back buffer as RGBA rows, top row first; call after render() and before swap().
   std::vector<std::uint8_t> read_back_buffer(int& width, int& height) const;
@@ -44,6 +48,7 @@ class Window {
  private:
   explicit Window(GLFWwindow* window) : m_window(window) {}
   GLFWwindow* m_window;
+  std::unique_ptr<FrameCache> m_cache;  // made once the GL context is current; freed first
   float m_scale = 1.0f;
 };
 

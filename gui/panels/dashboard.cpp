@@ -61,7 +61,10 @@ Dashboard::Dashboard(UiShared& ui)
       m_narration(ui),
       m_conversation(ui),
       m_inspector(ui),
-      m_timeline(ui) {}
+      m_timeline(ui) {
+  m_tile_windows = {m_topology.title(),     m_layers.title(),    m_narration.title(),
+                    m_conversation.title(), m_inspector.title(), m_timeline.title()};
+}
 
 void Dashboard::draw(ViewModel& vm, ImVec2 display_size) {
   float menu_height = 0;

@@ -48,6 +48,8 @@ class Dashboard {
   // Draws one frame of the whole window and applies the keys pressed in it.
   void draw(ViewModel& vm, ImVec2 display_size);
   bool quit_requested() const { return m_quit; }
+  // The titles of the tiled panel windows, which never overlap (frame_layers.h).
+  std::span<const std::string> tile_windows() const { return m_tile_windows; }
   // Key indices in ImGui's KeysDown for keys ImGui 1.86 does not name (the platform backend's
   // key codes): F1 opens the help, Ctrl+Q quits. -1 for none.
   void set_platform_keys(int help_key, int quit_key) {
@@ -69,6 +71,7 @@ class Dashboard {
   TimelinePanel m_timeline;
   bool m_quit = false;
   bool m_show_about = false;
+  std::vector<std::string> m_tile_windows;
   int m_help_key = -1;
   int m_quit_key = -1;
 };
