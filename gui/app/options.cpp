@@ -16,6 +16,12 @@ ParsedOptions parse_options(int argc, char** argv) {
   std::size_t step = 0;
   double time_s = 0;
   int bench = 0;
+  app.add_option("scenario", o.scenario,
+                 "What to open: demo, demo-same-domain, a bundled lesson id or a .json file");
+  std::string compare;
+  auto* compare_opt = app.add_option(
+      "--compare", compare, "Open this run beside the first, stepped together (compare mode)");
+  app.add_option("--scenarios", o.scenario_dir, "Directory of the bundled lessons");
   auto* shot = app.add_option("--screenshot", screenshot,
                               "Render the chosen moment (after its animation) to a PNG and exit");
   auto* step_opt =
@@ -46,6 +52,7 @@ ParsedOptions parse_options(int argc, char** argv) {
     return out;
   }
   o.frame_cache = !no_frame_cache;
+  if (compare_opt->count() > 0) o.compare = compare;
   if (!screenshot.empty()) o.screenshot = screenshot;
   if (step_opt->count() > 0) o.step = step;
   if (time_opt->count() > 0) o.time_s = time_s;

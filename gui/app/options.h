@@ -8,6 +8,11 @@
 namespace mailscope::gui {
 
 struct Options {
+  // What to open: "demo", "demo-same-domain", a bundled lesson id or a .json path. Empty: the
+  // default (the cross-domain lesson when scenarios can run, else the built-in demo).
+  std::string scenario;
+  std::optional<std::string> compare;     // open this beside it, in compare mode
+  std::string scenario_dir;               // where bundled lessons are; empty: the default
   std::optional<std::string> screenshot;  // render one moment to this PNG and exit
   std::optional<std::size_t> step;        // the moment, as the timeline numbers steps (from 1)
   std::optional<double> time_s;           // or as virtual time in seconds

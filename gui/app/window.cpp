@@ -128,11 +128,13 @@ std::vector<std::uint8_t> Window::read_back_buffer(int& width, int& height) cons
   return flipped;
 }
 
-int Window::help_key() const {
-  return GLFW_KEY_F1;
-}
-int Window::quit_key() const {
-  return GLFW_KEY_Q;
+PlatformKeys Window::platform_keys() const {
+  PlatformKeys keys;
+  keys.help = GLFW_KEY_F1;
+  keys.quit = GLFW_KEY_Q;
+  keys.open = GLFW_KEY_O;
+  keys.export_run = GLFW_KEY_E;
+  return keys;
 }
 
 }  // namespace mailscope::gui

@@ -10,6 +10,7 @@
 
 #include "core/result.h"
 #include "gui/app/frame_cache.h"
+#include "gui/panels/dashboard.h"
 
 struct GLFWwindow;
 
@@ -42,8 +43,8 @@ class Window {
   void swap();
   // The back buffer as RGBA rows, top row first; call after render() and before swap().
   std::vector<std::uint8_t> read_back_buffer(int& width, int& height) const;
-  int help_key() const;
-  int quit_key() const;
+  // The GLFW key codes of the shortcuts ImGui 1.86 does not name.
+  PlatformKeys platform_keys() const;
 
  private:
   explicit Window(GLFWwindow* window) : m_window(window) {}

@@ -184,7 +184,9 @@ void TopologyPanel::ensure_layout(const ViewModel& vm) {
 TopologyPanel::View TopologyPanel::fit(ImVec2 canvas_pos, ImVec2 canvas_size) const {
   const Bounds& b = m_layout.bounds;
   // Room around the nodes for their icons, labels and domain frames.
-  const float margin_x = 1.15f, margin_top = 1.35f, margin_bottom = 1.25f;
+  // A caption (compare mode) adds a line of text over the network.
+  const float margin_x = 1.15f, margin_bottom = 1.25f;
+  const float margin_top = m_caption.empty() ? 1.35f : 2.1f;
   const float w = std::max(b.max.x - b.min.x, 0.0f) + 2 * margin_x;
   const float h = std::max(b.max.y - b.min.y, 0.0f) + margin_top + margin_bottom;
   const float s0 = std::min(canvas_size.x / w, canvas_size.y / h);
@@ -241,7 +243,8 @@ void TopologyPanel::draw_content(ViewModel& vm) {
   dl->PushClipRect(canvas_pos, canvas_pos + canvas_size, true);
   dl->AddRectFilled(canvas_pos, canvas_pos + canvas_size, IM_COL32(20, 23, 30, 255));
 
-  std::vector<ImVec2> pos(topo.nodes.size());
+  std::vector<ImVec2>& pos = m_positions;
+  pos.resize(topo.nodes.size());
   for (std::size_t i = 0; i < topo.nodes.size(); ++i)
     pos[i] = view.to_screen(m_layout.positions[i]);
   auto node_pos = [&](NodeId id) -> std::optional<ImVec2> {
@@ -332,7 +335,11 @@ void TopologyPanel::draw_content(ViewModel& vm) {
     const Phase& p = index.phases()[*phase];
     const std::string text = "Phase " + std::to_string(*phase + 1) + " of " +
                              std::to_string(index.phases().size()) + " — " + p.label;
-    const ImVec2 at = canvas_pos + ImVec2(10, 8);
+    ImVec2 at = canvas_pos + ImVec2(10, 8);
+    if (!m_caption.empty()) {
+      dl->AddText(bold, bold->FontSize, at, IM_COL32(235, 238, 245, 255), m_caption.c_str());
+      at.y += bold->FontSize * 1.3f;
+    }
     dl->AddCircleFilled(at + ImVec2(6, bold->FontSize * 0.55f), 5.0f * ui_scale,
                         phase_colour(p.kind), 16);
     dl->AddText(bold, bold->FontSize, at + ImVec2(18 * ui_scale, 0), phase_colour(p.kind),

@@ -41,7 +41,9 @@ class Headless : public ::testing::Test {
     ASSERT_TRUE(
         m_ui.lessons.load_directory(std::string(MAILSCOPE_SOURCE_DIR) + "/assets/lessons").ok());
     m_dashboard = std::make_unique<Dashboard>(m_ui);
-    m_dashboard->set_platform_keys(kF1Key, -1);
+    PlatformKeys keys;
+    keys.help = kF1Key;
+    m_dashboard->set_platform_keys(keys);
   }
   void TearDown() override {
     m_dashboard.reset();
@@ -147,7 +149,8 @@ TEST_F(Headless, InspectorShowsTheFrameWithTheEventsLayerMarked) {
 
   // A DNS query in its frame: the UDP payload is decoded as DNS.
   const EventId query_l2 = testing::find_event_id(trace, [&](EventId id, const TraceEvent& e) {
-    return e.layer == Layer::Link && e.kind == EventKind::Send && vm.index().protocol(id) == Protocol::Dns;
+    return e.layer == Layer::Link && e.kind == EventKind::Send &&
+           vm.index().protocol(id) == Protocol::Dns;
   });
   const Inspection dns = inspect_event(vm, query_l2);
   EXPECT_TRUE(std::any_of(dns.fields.begin(), dns.fields.end(), [](const wire::Field& f) {
