@@ -55,11 +55,6 @@ void Dialogs::show_export(ExportKind kind, const RunMetadata& metadata) {
   m_pending = Pending::Export;
 }
 
-bool Dialogs::any_open() const {
-  return ImGui::IsPopupOpen(kOpenTitle) || ImGui::IsPopupOpen(kBrowserTitle) ||
-         ImGui::IsPopupOpen(kExportTitle) || ImGui::IsPopupOpen(kErrorTitle);
-}
-
 DialogRequest Dialogs::draw(Session* session) {
   // Popups are opened here, at the root of the ID stack, so that the BeginPopupModal calls below
   // find them whichever menu asked.
@@ -84,10 +79,23 @@ DialogRequest Dialogs::draw(Session* session) {
   }
   m_pending = Pending::None;
   DialogRequest request;
-  if (ImGui::IsPopupOpen(kOpenTitle)) request = draw_open();
-  if (ImGui::IsPopupOpen(kBrowserTitle)) request = draw_browser();
-  if (ImGui::IsPopupOpen(kExportTitle)) request = draw_export();
-  if (session != nullptr) draw_error(*session);
+  m_shown = Shown::None;
+  if (ImGui::IsPopupOpen(kOpenTitle)) {
+    m_shown = Shown::Open;
+    request = draw_open();
+  }
+  if (ImGui::IsPopupOpen(kBrowserTitle)) {
+    m_shown = Shown::Browser;
+    request = draw_browser();
+  }
+  if (ImGui::IsPopupOpen(kExportTitle)) {
+    m_shown = Shown::Export;
+    request = draw_export();
+  }
+  if (session != nullptr && session->error()) {
+    m_shown = Shown::Error;
+    draw_error(*session);
+  }
   return request;
 }
 

@@ -35,7 +35,10 @@ class Dialogs {
   // `compare`: the browser picks the run to compare with instead of the one to open.
   void show_browser(bool compare = false);
   void show_export(ExportKind kind, const RunMetadata& metadata);
-  bool any_open() const;
+  // Which dialog the last draw() showed (the top one when several are).
+  enum class Shown : std::uint8_t { None, Open, Browser, Export, Error };
+  Shown shown() const { return m_shown; }
+  bool any_open() const { return m_shown != Shown::None; }
 
   // Draws the open dialog, if any, and `session`'s error dialog (null: none); returns what the
   // user chose this frame.
@@ -59,6 +62,7 @@ class Dialogs {
   std::optional<Catalog> m_catalog;
   std::size_t m_catalog_selected = 0;
   bool m_browser_compare = false;
+  Shown m_shown = Shown::None;  // as of the last draw()
   ExportKind m_export_kind = ExportKind::Transcript;
   ExportOptions m_export_options;
   std::string m_export_default_name;
