@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -136,36 +137,30 @@ int bench(Window& window, Dashboard& dashboard, Session& session, const Options&
   return 0;
 }
 
-int run(const Options& o) {
-  using Clock = std::chrono::steady_clock;
-  const auto launched = Clock::now();
-  const bool headless = o.screenshot.has_value() || o.bench_frames.has_value();
-  auto window = Window::open(o.width, o.height, "MailScope",
-                             o.hidden ? Visibility::Hidden : Visibility::Shown,
-                             headless ? VSync::Off : VSync::On);
-  if (!window) {
-    std::fprintf(stderr,
-                 "mailscope-gui: cannot open a window (%s).\n"
-                 "There is no display to draw on. Run `mailscope` for the text transcript of the "
-                 "same run, or start the GUI under a virtual display: xvfb-run -a mailscope-gui\n",
-                 window.error().what.c_str());
-    return kExitNoDisplay;
-  }
-  Window& win = **window;
-  UiShared ui;
-  ui.scale = win.content_scale();
-  ui.fonts = load_fonts(ImGui::GetIO(), 15.0f * ui.scale, o.font_dir);
-  apply_style(ui.scale);
-  const std::string lesson_dir = o.lessons_dir.empty() ? default_lesson_dir() : o.lessons_dir;
-  if (auto loaded = ui.lessons.load_directory(lesson_dir); !loaded) {
-    std::fprintf(stderr, "mailscope-gui: lessons not loaded: %s\n",
-                 loaded.error().to_string().c_str());
-  }
+// What start-up prepares on a second thread while the window's OpenGL context is created: the
+// font atlas, the lessons and the first run. Nothing here touches ImGui's context or GL.
+struct Prepared {
+  std::unique_ptr<ImFontAtlas> atlas;
+  Fonts fonts;
+  LessonBook lessons;
+  std::string lessons_error;  // empty when the lessons loaded
+  std::unique_ptr<Session> session;
+  bool opened = false;  // the first run (and the compared one) opened
+};
 
-  ui.seed = o.seed;
-  ui.scenario_dir = o.scenario_dir.empty() ? scenario::bundled_scenario_dir()
-                                           : std::filesystem::path(o.scenario_dir);
-  Session session;
+Prepared prepare(const Options& o, float scale, const std::filesystem::path& scenario_dir) {
+  Prepared p;
+  p.atlas = std::make_unique<ImFontAtlas>();
+  p.fonts = load_fonts(*p.atlas, 15.0f * scale, o.font_dir);
+  unsigned char* pixels = nullptr;
+  int w = 0, h = 0;
+  p.atlas->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the atlas here, not in the first frame
+  const std::string lesson_dir = o.lessons_dir.empty() ? default_lesson_dir() : o.lessons_dir;
+  if (auto loaded = p.lessons.load_directory(lesson_dir); !loaded)
+    p.lessons_error = loaded.error().to_string();
+
+  p.session = std::make_unique<Session>();
+  Session& session = *p.session;
   if (auto recent = recent_files_path(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
     if (auto list = RecentFiles::load(*recent)) session.recent() = std::move(list).value();
     session.set_recent_file(*recent);
@@ -177,23 +172,61 @@ int run(const Options& o) {
                             : scenario_runs_available() ? std::string(scenario::kDefaultScenarioId)
                                                         : std::string(kDemoCrossDomain);
   auto open_spec = [&](const std::string& spec, bool compare) {
-    auto source = make_source(spec, ui.scenario_dir, o.seed);
+    auto source = make_source(spec, scenario_dir, o.seed);
     if (!source) {
       session.show_error("Cannot open " + spec, source.error());
       return false;
     }
     return compare ? session.open_compare(**source, spec) : session.open(**source, spec);
   };
-  bool opened = open_spec(first, false);
-  if (opened && o.compare) opened = open_spec(*o.compare, true);
-  if (!opened) {
+  p.opened = open_spec(first, false);
+  if (p.opened && o.compare) p.opened = open_spec(*o.compare, true);
+  if (session.has_run()) session.vm().set_speed(o.speed);
+  return p;
+}
+
+int run(const Options& o) {
+  using Clock = std::chrono::steady_clock;
+  const auto launched = Clock::now();
+  const bool headless = o.screenshot.has_value() || o.bench_frames.has_value();
+  const std::filesystem::path scenario_dir = o.scenario_dir.empty()
+                                                 ? scenario::bundled_scenario_dir()
+                                                 : std::filesystem::path(o.scenario_dir);
+  std::future<Prepared> preparing;
+  auto window = Window::open(
+      o.width, o.height, "MailScope", o.hidden ? Visibility::Hidden : Visibility::Shown,
+      headless ? VSync::Off : VSync::On, [&](float scale) {
+        preparing = std::async(std::launch::async, prepare, std::cref(o), scale, scenario_dir);
+      });
+  if (!window) {
+    std::fprintf(stderr,
+                 "mailscope-gui: cannot open a window (%s).\n"
+                 "There is no display to draw on. Run `mailscope` for the text transcript of the "
+                 "same run, or start the GUI under a virtual display: xvfb-run -a mailscope-gui\n",
+                 window.error().what.c_str());
+    return kExitNoDisplay;
+  }
+  Window& win = **window;
+  Prepared prepared = preparing.get();
+  win.init_imgui(std::move(prepared.atlas));
+  ImGui::GetIO().FontDefault = prepared.fonts.regular;
+  UiShared ui;
+  ui.scale = win.content_scale();
+  ui.fonts = prepared.fonts;
+  ui.lessons = std::move(prepared.lessons);
+  ui.seed = o.seed;
+  ui.scenario_dir = scenario_dir;
+  apply_style(ui.scale);
+  if (!prepared.lessons_error.empty())
+    std::fprintf(stderr, "mailscope-gui: lessons not loaded: %s\n", prepared.lessons_error.c_str());
+  Session& session = *prepared.session;
+  if (!prepared.opened) {
     const ErrorDialog& e = *session.error();
     std::fprintf(stderr, "mailscope-gui: %s: %s\n", e.title.c_str(), e.summary.c_str());
     for (const std::string& line : e.lines)
       std::fprintf(stderr, "  %s\n", line.c_str());
     if (headless) return 1;
   }
-  if (session.has_run()) session.vm().set_speed(o.speed);
   Dashboard dashboard(ui);
   dashboard.set_platform_keys(win.platform_keys());
 

@@ -28,9 +28,19 @@ void on_glfw_error(int code, const char* description) {
 }  // namespace
 
 Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::string& title,
-                                             Visibility visibility, VSync vsync) {
+                                             Visibility visibility, VSync vsync,
+                                             const std::function<void(float)>& display_ready) {
   glfwSetErrorCallback(on_glfw_error);
   if (glfwInit() == GLFW_FALSE) return make_error(last_glfw_error(), "display");
+  float monitor_scale = 1.0f;
+  if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
+    float xs = 1, ys = 1;
+    glfwGetMonitorContentScale(monitor, &xs, &ys);
+    monitor_scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
+  }
+  // Creating the OpenGL context is the slow part of starting (a software driver compiles its
+  // code then); the caller prepares fonts and the run meanwhile.
+  if (display_ready) display_ready(monitor_scale);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -46,27 +56,33 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
   glfwMakeContextCurrent(raw);
   glfwSwapInterval(vsync == VSync::On ? 1 : 0);
   std::unique_ptr<Window> window(new Window(raw));
-  float xs = 1, ys = 1;
-  glfwGetWindowContentScale(raw, &xs, &ys);
-  window->m_scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
-  ImGui_ImplGlfw_InitForOpenGL(raw, true);
-  ImGui_ImplOpenGL3_Init("#version 330");
+  window->m_scale = monitor_scale;
   window->m_cache = std::make_unique<FrameCache>();
   window->m_cache->set_back_buffer(
       probe_back_buffer([](void* w) { glfwSwapBuffers(static_cast<GLFWwindow*>(w)); }, raw));
   return window;
 }
 
+void Window::init_imgui(std::unique_ptr<ImFontAtlas> fonts) {
+  if (m_imgui) return;
+  m_fonts = std::move(fonts);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext(m_fonts.get());
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
+  ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  m_imgui = true;
+}
+
 Window::~Window() {
   m_cache.reset();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
+  if (m_imgui) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  m_fonts.reset();  // after the context that used it
   glfwDestroyWindow(m_window);
   glfwTerminate();
 }

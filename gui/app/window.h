@@ -3,6 +3,7 @@
 // backends. Opening it fails cleanly (with GLFW's reason) when there is no display.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,9 +22,15 @@ enum class VSync : std::uint8_t { On, Off };
 
 class Window {
  public:
-  // Creates the window and the ImGui context; the caller then adds fonts.
+  // Creates the window. `display_ready` (may be empty) is called with the monitor's content
+  // scale once the display is known and before the slow OpenGL context creation, so that the
+  // caller can start other work in parallel.
   static Result<std::unique_ptr<Window>> open(int width, int height, const std::string& title,
-                                              Visibility visibility, VSync vsync);
+                                              Visibility visibility, VSync vsync,
+                                              const std::function<void(float)>& display_ready = {});
+  // Creates the ImGui context and backends with `fonts` (an atlas built beforehand, possibly on
+  // another thread); the window keeps the atlas until the context is gone.
+  void init_imgui(std::unique_ptr<ImFontAtlas> fonts);
   ~Window();
   Window(const Window&) = delete;
   Window& operator=(const Window&) = delete;
@@ -49,7 +56,9 @@ class Window {
  private:
   explicit Window(GLFWwindow* window) : m_window(window) {}
   GLFWwindow* m_window;
-  std::unique_ptr<FrameCache> m_cache;  // made once the GL context is current; freed first
+  std::unique_ptr<FrameCache> m_cache;   // made once the GL context is current; freed first
+  std::unique_ptr<ImFontAtlas> m_fonts;  // outlives the ImGui context
+  bool m_imgui = false;                  // init_imgui() was called
   float m_scale = 1.0f;
 };
 

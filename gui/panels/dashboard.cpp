@@ -104,10 +104,13 @@ Dashboard::Dashboard(UiShared& ui)
       m_conversation_b(ui, "Conversation · B"),
       m_differences(ui),
       m_dialogs(ui) {
+  // The menu bar is a tile too: it never overlaps a panel, and its menus are windows of their own.
   m_tile_windows = {m_topology.title(),     m_layers.title(),    m_narration.title(),
-                    m_conversation.title(), m_inspector.title(), m_timeline.title()};
+                    m_conversation.title(), m_inspector.title(), m_timeline.title(),
+                    "##MainMenuBar"};
   m_compare_tiles = {m_topology.title(),       m_topology_b.title(),  m_conversation_a.title(),
-                     m_conversation_b.title(), m_differences.title(), m_timeline.title()};
+                     m_conversation_b.title(), m_differences.title(), m_timeline.title(),
+                     "##MainMenuBar"};
 }
 
 float Dashboard::timeline_height() const {

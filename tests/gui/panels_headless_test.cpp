@@ -277,7 +277,7 @@ TEST_F(HeadlessSession, CompareWithThePartnerPutsTheCrossDomainRunOnTheLeft) {
   frame();
   EXPECT_EQ(m_session.compare_vm().step(), m_session.compare_vm().step_count() - 1);
   // The tiles are compare mode's.
-  EXPECT_EQ(m_dashboard->tile_windows().size(), 6u);
+  EXPECT_EQ(m_dashboard->tile_windows().size(), 7u);
   EXPECT_EQ(m_dashboard->tile_windows()[1], "Topology · B");
   m_session.close_compare();
   frame();
