@@ -282,11 +282,13 @@ void Dashboard::draw_menu(ViewModel& vm, Session* session) {
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Open scenario…", "Ctrl+O", false, can)) m_dialogs.show_open();
     if (ImGui::BeginMenu("Open recent", can && !session->recent().entries().empty())) {
+      // Opened after the loop: a successful open reorders the list being drawn.
+      std::optional<std::string> chosen;
       for (const std::string& path : session->recent().entries()) {
-        if (ImGui::MenuItem(path.c_str()))
-          apply(DialogRequest{DialogRequest::Kind::Open, path, {}, {}, {}}, *session);
+        if (ImGui::MenuItem(path.c_str())) chosen = path;
       }
       ImGui::EndMenu();
+      if (chosen) apply(DialogRequest{DialogRequest::Kind::Open, *chosen, {}, {}, {}}, *session);
     }
     if (ImGui::MenuItem("Scenario browser…", nullptr, false, can)) m_dialogs.show_browser();
     if (ImGui::BeginMenu("Export", can)) {

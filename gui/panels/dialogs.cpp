@@ -266,11 +266,12 @@ DialogRequest Dialogs::draw_export() {
     ImGui::TextDisabled("With TLS in the run, the key log is written beside it (.keys).");
   FileBrowser& browser = *m_export_browser;
   const float footer = ImGui::GetFrameHeightWithSpacing() * 3;
-  if (draw_listing(browser, std::max(100.0f, ImGui::GetContentRegionAvail().y - footer)))
-    m_name_edit = browser.file_name();
-  if (!browser.file_name().empty() && browser.file_name() != m_name_edit &&
-      ImGui::IsItemDeactivated())
-    m_name_edit = browser.file_name();
+  (void)draw_listing(browser, std::max(100.0f, ImGui::GetContentRegionAvail().y - footer));
+  // Picking an existing file in the listing offers its name (to overwrite it).
+  if (browser.file_name() != m_last_pick) {
+    m_last_pick = browser.file_name();
+    if (!m_last_pick.empty()) m_name_edit = m_last_pick;
+  }
   ImGui::SetNextItemWidth(-80.0f * m_ui.scale);
   input_string("File", m_name_edit);
   bool go = ImGui::Button("Export", ImVec2(100 * m_ui.scale, 0));

@@ -68,6 +68,7 @@ class Dialogs {
   std::string m_export_default_name;
   RunMetadata m_export_run;  // the run being exported, for default file names
   std::string m_name_edit;   // the file name field's buffer
+  std::string m_last_pick;   // the export listing's picked file, to notice a new pick
 };
 
 }  // namespace mailscope::gui
