@@ -3,42 +3,45 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
-#include <sstream>
 #include <string>
+#include <vector>
 
+#include "cli/catalog_commands.h"
 #include "cli/demo.h"
-#include "core/simulator.h"
+#include "cli/layers.h"
+#include "cli/run_command.h"
 #include "export/pcap_export.h"
-#include "export/transcript.h"
 
 namespace mailscope::cli {
 namespace {
 
-// "7,4,3" or "all" -> the layers a transcript shows; "tls" names the TLS layer.
-bool parse_layers(const std::string& text, exporter::TranscriptOptions& options) {
-  if (text == "all") {
-    options = exporter::TranscriptOptions::all_layers();
-    return true;
+void add_export_options(CLI::App& command, ExportPaths& paths) {
+  command.add_option("--transcript", paths.transcript, "Also write the text transcript to FILE");
+  command.add_option("--json", paths.json, "Write every trace event as session JSON to FILE");
+  command.add_option("--pcap", paths.pcap, "Write every frame on every link to FILE (pcap)");
+  command.add_option("--keylog", paths.keylog,
+                     "Write the TLS secrets to FILE (NSS key log) so Wireshark can decrypt");
+  command.add_option("--html", paths.html, "Write a self-contained HTML report to FILE");
+}
+
+int demo_command(std::uint64_t seed, const std::string& pcap_path, const std::string& layers,
+                 bool quiet) {
+  exporter::TranscriptOptions transcript;
+  if (!parse_layers(layers, transcript)) {
+    std::cerr << "mailscope: --layers: expected a list of 1,2,3,4,tls,7 or 'all', got '" << layers
+              << "'\n";
+    return 2;
   }
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (item == "1")
-      options.show(Layer::Physical);
-    else if (item == "2")
-      options.show(Layer::Link);
-    else if (item == "3")
-      options.show(Layer::Network);
-    else if (item == "4")
-      options.show(Layer::Transport);
-    else if (item == "tls" || item == "TLS")
-      options.show(Layer::Tls);
-    else if (item == "7")
-      options.show(Layer::Application);
-    else
-      return false;
+  Simulator sim(seed);
+  run_demo(sim);
+  if (!quiet) exporter::write_transcript(sim.trace(), std::cout, transcript);
+  if (!pcap_path.empty()) {
+    if (const auto error = exporter::write_pcap(sim.trace(), pcap_path)) {
+      std::cerr << "mailscope: cannot write pcap: " << error->to_string() << "\n";
+      return 2;
+    }
   }
-  return true;
+  return 0;
 }
 
 }  // namespace
@@ -48,38 +51,48 @@ int main(int argc, char** argv) {
   using namespace mailscope;
   CLI::App app{"MailScope: watch an email travel through every layer of a simulated network"};
   app.set_version_flag("--version", std::string("mailscope ") + MAILSCOPE_VERSION);
-  app.require_subcommand(0, 1);
+  app.require_subcommand(1);
 
-  std::uint64_t seed = 1;
-  std::string pcap_path;
-  std::string layers = "7,4,3";
-  bool quiet = false;
-  CLI::App* demo =
-      app.add_subcommand("demo", "Run the built-in demo network (the default command)");
-  demo->add_option("--seed", seed, "Seed of the simulation's random numbers")
+  CLI::App* list = app.add_subcommand("list", "List the bundled lessons");
+
+  std::vector<std::string> files;
+  CLI::App* validate = app.add_subcommand("validate", "Check scenario files; exit 2 on any error");
+  validate->add_option("FILE", files, "Scenario files")->required();
+
+  cli::RunArgs run_args;
+  CLI::App* run =
+      app.add_subcommand("run", "Run a scenario, print its transcript and check its expectations");
+  run->add_option("SCENARIO", run_args.scenario,
+                  "A scenario file or a bundled lesson's id (default: cross-domain)");
+  run->add_option("--seed", run_args.seed, "Seed of the simulation's random numbers");
+  cli::add_export_options(*run, run_args.exports);
+  run->add_option("--layers", run_args.layers,
+                  "Layers under each application line: a list of 1,2,3,4,tls,7 or 'all'")
       ->capture_default_str();
-  demo->add_option("--pcap", pcap_path, "Write every frame to this pcap file");
-  demo->add_option("--layers", layers, "Layers in the transcript: a list of 1,2,3,4,tls,7 or 'all'")
+  run->add_option("--until", run_args.until_s, "Stop at this virtual time (seconds)");
+  run->add_flag("--quiet", run_args.quiet, "Print nothing but failed expectations and errors");
+
+  std::uint64_t demo_seed = 1;
+  std::string demo_pcap;
+  std::string demo_layers = "7,4,3";
+  bool demo_quiet = false;
+  CLI::App* demo = app.add_subcommand("demo", "Run the built-in demo network (no scenario file)");
+  demo->add_option("--seed", demo_seed, "Seed of the simulation's random numbers")
       ->capture_default_str();
-  demo->add_flag("--quiet", quiet, "Do not print the transcript");
+  demo->add_option("--pcap", demo_pcap, "Write every frame to this pcap file");
+  demo->add_option("--layers", demo_layers, "Layers in the transcript")->capture_default_str();
+  demo->add_flag("--quiet", demo_quiet, "Do not print the transcript");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // CLI11 exits 0 for --help/--version and 106+ for usage errors; we promise 2 for the latter.
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
 
-  exporter::TranscriptOptions transcript;
-  if (!cli::parse_layers(layers, transcript)) {
-    std::cerr << "mailscope: --layers: expected a list of 1,2,3,4,tls,7 or 'all', got '" << layers
-              << "'\n";
-    return 2;
-  }
-  Simulator sim(seed);
-  std::cerr << "mailscope: built-in demo, seed " << seed << "\n";
-  cli::run_demo(sim);
-  if (!quiet) exporter::write_transcript(sim.trace(), std::cout, transcript);
-  if (!pcap_path.empty()) {
-    if (const auto error = exporter::write_pcap(sim.trace(), pcap_path)) {
-      std::cerr << "mailscope: cannot write pcap: " << error->to_string() << "\n";
-      return 2;
-    }
-  }
-  return 0;
+  if (*list) return cli::list_command();
+  if (*validate) return cli::validate_command(files);
+  if (*run) return cli::run_command(run_args);
+  return cli::demo_command(demo_seed, demo_pcap, demo_layers, demo_quiet);
 }

@@ -77,7 +77,13 @@ FlowId Trace::add_flow(FlowInfo info) {
 
 EventId Trace::record(const TraceEvent& event) {
   m_events.push_back(event);
-  return static_cast<EventId>(m_events.size() - 1);
+  const auto id = static_cast<EventId>(m_events.size() - 1);
+  if (m_observer && !m_observing) {
+    m_observing = true;
+    m_observer(id);
+    m_observing = false;
+  }
+  return id;
 }
 
 std::uint64_t Trace::digest() const {

@@ -11,6 +11,7 @@
 // and a received frame back up the receiver's stack (L1 -> L2 -> L3 -> L4 -> L7).
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -117,6 +118,11 @@ class Trace {
   std::size_t flow_count() const { return m_flows.size(); }
 
   EventId record(const TraceEvent& event);
+  // Called after each event is recorded, with its id (the World attaches narration this way).
+  // Events the observer records itself are not shown to it again.
+  using Observer = std::function<void(EventId)>;
+  void set_observer(Observer observer) { m_observer = std::move(observer); }
+
   const TraceEvent& event(EventId id) const { return m_events[id]; }
   // Every event in order; a random-access range (range-for, size(), operator[]).
   const ChunkedVector<TraceEvent>& events() const { return m_events; }
@@ -139,6 +145,8 @@ class Trace {
   std::vector<FlowInfo> m_flows;       // index 0 is kNoFlow
   ChunkedVector<TraceEvent> m_events;  // never reallocated: recording stays O(1)
   BlobStore m_blobs;
+  Observer m_observer;      // may be empty
+  bool m_observing = false;  // true while the observer runs
 };
 
 }  // namespace mailscope

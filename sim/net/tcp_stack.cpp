@@ -121,6 +121,9 @@ std::shared_ptr<TcpStream> TcpStack::create(TcpEndpoint local, TcpEndpoint remot
   hooks.data = [raw](wire::ByteView bytes) {
     if (raw->m_callbacks.data) raw->m_callbacks.data(bytes, raw->m_rx_event);
   };
+  hooks.writable = [raw] {
+    if (raw->m_callbacks.writable) raw->m_callbacks.writable();
+  };
   hooks.peer_closed = [raw] {
     if (raw->m_callbacks.peer_closed) raw->m_callbacks.peer_closed();
   };

@@ -34,6 +34,8 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
     std::function<void()> peer_closed = {};                                // the peer sent FIN
     std::function<void()> closed = {};                                     // fully closed
     std::function<void(TcpError)> failed = {};  // refused, reset, timed out
+    // A send() that was cut short (the send buffer was full) can now queue more bytes.
+    std::function<void()> writable = {};
   };
 
   TcpStream(TcpStack& stack, TcpEndpoint local, TcpEndpoint remote, FlowId flow, std::uint32_t isn);
@@ -43,7 +45,8 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
 
   void set_callbacks(Callbacks callbacks) { m_callbacks = std::move(callbacks); }
   // Queues bytes; `parent` is the L7 event they carry, so the segments link back to it.
-  // Returns how many bytes were accepted (0 once the connection is gone).
+  // Returns how many bytes were accepted (0 once the connection is gone); when fewer than given,
+  // callbacks.writable fires once there is room again.
   std::size_t send(wire::ByteView bytes, EventId parent = kNoEvent);
   void close();
   void abort();

@@ -653,7 +653,16 @@ class Resolver {
     };
     const bool single = m_s.dns.mode == DnsMode::Single;
     const std::string single_name = "dns-server";
-    if (!single) {
+    if (single) {
+      // The single server stands for all of the internet's DNS: holding the root zone too, it
+      // answers NXDOMAIN for a domain that exists nowhere instead of refusing the question.
+      const HostPlan* server = m_s.find_host(single_name);
+      ZonePlan zone{single_name, "", {}};
+      add_record(zone, soa("", single_name), "/dns");
+      add_record(zone, "." + ttl + "NS " + single_name + ".", "/dns");
+      add_record(zone, single_name + "." + ttl + "A " + ip(server->address), "/dns");
+      m_s.zones.push_back(std::move(zone));
+    } else {
       const HostPlan* root = m_s.find_host("a.root-servers.net");
       ZonePlan zone{root->name, "", {}};
       add_record(zone, soa("", root->name), "/dns");

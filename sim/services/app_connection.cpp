@@ -96,6 +96,10 @@ void AppConnection::attach() {
           [weak](net::TcpError error) {
             if (auto self = weak.lock()) self->on_failed(error);
           },
+      .writable =
+          [weak] {
+            if (auto self = weak.lock()) self->on_writable();
+          },
   });
 }
 
@@ -138,6 +142,7 @@ void AppConnection::close() {
 
 void AppConnection::abort() {
   m_operations.clear();
+  m_unsent.clear();
   if (m_delay_timer) sim().cancel(m_delay_timer);
   m_delay_timer = TimerId{};
   m_close_done = true;
@@ -203,7 +208,7 @@ void AppConnection::write_now(const Operation& op) {
     offset += size;
   }
   if (!m_tls) {
-    m_stream->send(wire::as_bytes(op.bytes), first);
+    transmit(wire::as_bytes(op.bytes), first);
     return;
   }
   if (m_tls->state() != tls::TlsState::Handshaking &&
@@ -211,13 +216,22 @@ void AppConnection::write_now(const Operation& op) {
     note("write after TLS ended; " + std::to_string(op.bytes.size()) + " bytes dropped", first);
     return;
   }
-  m_tls->write(wire::as_bytes(op.bytes));
-  if (m_tls->state() == tls::TlsState::Established) {
-    flush_tls(first);
-  } else {
-    m_waiting_l7 = first;  // the records leave when the handshake completes
-    flush_tls(kNoEvent);
+  // The TLS layer takes a bounded amount at a time; each piece's records are handed to TCP (or
+  // queued behind it) before the next, so a message of any size goes through whole.
+  wire::ByteView rest = wire::as_bytes(op.bytes);
+  while (true) {
+    const std::size_t accepted = m_tls->write(rest);
+    rest = rest.subspan(accepted);
+    if (m_tls->state() == tls::TlsState::Established) {
+      flush_tls(first);
+    } else {
+      m_waiting_l7 = first;  // the records leave when the handshake completes
+      flush_tls(kNoEvent);
+    }
+    if (rest.empty() || accepted == 0) break;
   }
+  if (!rest.empty())
+    note("TLS could not take " + std::to_string(rest.size()) + " bytes; they were dropped", first);
   after_tls_call();
 }
 
@@ -258,7 +272,11 @@ void AppConnection::close_now() {
     m_tls->close();
     flush_tls(kNoEvent);
   }
-  m_stream->close();
+  // FIN goes after the last byte, so it waits for bytes the send buffer could not take yet.
+  if (m_unsent.empty())
+    m_stream->close();
+  else
+    m_fin_waits_for_unsent = true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,14 +380,39 @@ void AppConnection::flush_tls(EventId l7_event) {
   const wire::Bytes out = m_tls->take_outgoing();
   if (out.empty()) return;
   if (l7_event == kNoEvent) {
-    m_stream->send(out, m_last_tls_event);
+    transmit(out, m_last_tls_event);
     return;
   }
   Trace& trace = sim().trace();
   for (const wire::ByteView record_bytes : split_records(out)) {
     const EventId event =
         m_host.record(Layer::Tls, EventKind::Send, trace.store(record_bytes), l7_event, flow());
-    m_stream->send(record_bytes, event);
+    transmit(record_bytes, event);
+  }
+}
+
+void AppConnection::transmit(wire::ByteView bytes, EventId parent) {
+  std::size_t accepted = 0;
+  if (m_unsent.empty()) accepted = m_stream->send(bytes, parent);
+  if (accepted < bytes.size())
+    m_unsent.push_back(Unsent{
+        wire::Bytes(bytes.begin() + static_cast<std::ptrdiff_t>(accepted), bytes.end()), parent});
+}
+
+void AppConnection::on_writable() {
+  while (!m_unsent.empty()) {
+    Unsent& front = m_unsent.front();
+    const std::size_t accepted = m_stream->send(front.bytes, front.parent);
+    if (accepted < front.bytes.size()) {
+      front.bytes.erase(front.bytes.begin(),
+                        front.bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
+      return;
+    }
+    m_unsent.pop_front();
+  }
+  if (m_fin_waits_for_unsent) {
+    m_fin_waits_for_unsent = false;
+    m_stream->close();
   }
 }
 

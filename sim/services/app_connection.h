@@ -142,6 +142,9 @@ class AppConnection : public std::enable_shared_from_this<AppConnection> {
   void write_now(const Operation& op);
   void begin_tls(Operation& op);
   void close_now();
+  // Hands bytes to TCP; what its send buffer cannot take now waits in m_unsent, in order.
+  void transmit(wire::ByteView bytes, EventId parent);
+  void on_writable();
 
   // Network side.
   void on_connected();
@@ -172,6 +175,12 @@ class AppConnection : public std::enable_shared_from_this<AppConnection> {
   TlsTransition m_transition = TlsTransition::None;  // seen in a hook, reported after the call
   bool m_close_done = false;                         // close() or abort() has been carried out
   bool m_tls_failed_reported = false;
+  struct Unsent {
+    wire::Bytes bytes;
+    EventId parent = kNoEvent;
+  };
+  std::deque<Unsent> m_unsent;          // bytes TCP's send buffer had no room for yet, in order
+  bool m_fin_waits_for_unsent = false;  // close() came while m_unsent was not empty
 };
 
 }  // namespace mailscope::services

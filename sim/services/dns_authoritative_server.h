@@ -24,6 +24,7 @@ class AuthoritativeServer {
   const DnsAuthority& authority() const { return m_authority; }
   // False when port 53 was already taken on the host.
   bool listening() const { return m_listener.listening(); }
+  void set_fault(DnsServerFault fault) { m_listener.set_fault(fault); }
   std::uint64_t queries_answered() const { return m_queries_answered; }
 
  private:

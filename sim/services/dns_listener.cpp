@@ -105,12 +105,49 @@ void DnsListener::on_message(wire::ByteView bytes, EventId l4_event, DnsServerQu
       break;
   }
   origin.message = std::move(check.message);
+  if (m_fault != DnsServerFault::None) {
+    answer_with_fault(origin, connection);
+    return;
+  }
   std::weak_ptr<bool> alive = m_alive;
   Respond respond = [this, alive, origin, connection](DnsMessage response) {
     if (alive.expired()) return;
     send(origin.message, std::move(response), origin, connection);
   };
   m_handler(origin, std::move(respond));
+}
+
+void DnsListener::answer_with_fault(const DnsServerQuery& query, std::uint64_t connection) {
+  dns_note(m_host, "fault in effect (" + std::string(to_string(m_fault)) + ")", query.event,
+           query.flow);
+  const auto rcode = [this] {
+    switch (m_fault) {
+      case DnsServerFault::Refused:
+        return wire::DnsRcode::REFUSED;
+      case DnsServerFault::NxDomain:
+        return wire::DnsRcode::NXDOMAIN;
+      default:
+        return wire::DnsRcode::SERVFAIL;
+    }
+  }();
+  if (m_fault == DnsServerFault::Silent) return;
+  send(query.message, DnsMessage::make_response(query.message, rcode), query, connection);
+}
+
+std::string_view to_string(DnsServerFault fault) {
+  switch (fault) {
+    case DnsServerFault::None:
+      return "none";
+    case DnsServerFault::ServFail:
+      return "servfail";
+    case DnsServerFault::Refused:
+      return "refused";
+    case DnsServerFault::NxDomain:
+      return "nxdomain";
+    case DnsServerFault::Silent:
+      return "silent";
+  }
+  return "?";
 }
 
 void DnsListener::send(const DnsMessage& query, DnsMessage response, const DnsServerQuery& to,

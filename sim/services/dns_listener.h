@@ -29,6 +29,17 @@ struct DnsServerQuery {
   FlowId flow = kNoFlow;
 };
 
+// A failure a lesson switches on to show what clients and resolvers do then. The server still
+// receives and records each query; only its answer changes.
+enum class DnsServerFault {
+  None,      // answers normally
+  ServFail,  // every query is answered SERVFAIL
+  Refused,   // every query is answered REFUSED
+  NxDomain,  // every name is claimed not to exist
+  Silent,    // queries are dropped: the client times out
+};
+std::string_view to_string(DnsServerFault fault);  // "none", "servfail", ...
+
 class DnsListener {
  public:
   static constexpr std::uint16_t kDnsPort = 53;
@@ -51,6 +62,8 @@ class DnsListener {
   bool listening() const { return m_udp != nullptr && m_tcp != nullptr; }
   net::Host& host() { return m_host; }
   std::size_t tcp_connection_count() const { return m_connections.size(); }
+  void set_fault(DnsServerFault fault) { m_fault = fault; }
+  DnsServerFault fault() const { return m_fault; }
 
  private:
   struct Connection {
@@ -68,6 +81,8 @@ class DnsListener {
   // Sends `response` to `query`'s sender over the transport the query came on.
   void send(const wire::DnsMessage& query, wire::DnsMessage response, const DnsServerQuery& to,
             std::uint64_t connection);
+  // Answers (or drops) a query as the fault in effect says.
+  void answer_with_fault(const DnsServerQuery& query, std::uint64_t connection);
   void forget_closed_connections();
 
   net::Host& m_host;
@@ -76,6 +91,7 @@ class DnsListener {
   std::unique_ptr<net::TcpListener> m_tcp;
   std::map<std::uint64_t, Connection> m_connections;  // by a number that is never reused
   std::uint64_t m_next_connection = 1;
+  DnsServerFault m_fault = DnsServerFault::None;
   // Responders hold a weak reference: once the listener is gone they do nothing.
   std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };

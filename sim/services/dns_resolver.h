@@ -84,6 +84,7 @@ class RecursiveResolver {
   DnsCache& cache() { return m_cache; }
   const DnsCache& cache() const { return m_cache; }
   bool listening() const { return m_listener.listening(); }
+  void set_fault(DnsServerFault fault) { m_listener.set_fault(fault); }
   // Queries sent to other servers since the start (each try counts).
   std::uint64_t upstream_queries() const { return m_upstream_queries; }
   std::uint64_t cache_hits() const { return m_cache_hits; }

@@ -6,6 +6,7 @@
 #include "net/tcp_stack.h"
 #include "services/delivery_agent.h"
 #include "services/mail_server_policy.h"
+#include "services/server_certificate.h"
 #include "services/smtp_server_connection.h"
 
 namespace mailscope::services {
@@ -83,11 +84,8 @@ Result<std::unique_ptr<MailServer>> MailServer::create(const ServiceContext& con
     domain = lower_ascii(domain);
   for (std::string& domain : options.relay_domains)
     domain = lower_ascii(domain);
-  if (options.tls && !storage.credentials()) {
-    auto credentials =
-        context.ca.issue(options.hostname, server_certificate_validity(context.clock));
-    if (!credentials) return credentials.error();
-    storage.credentials() = std::move(credentials).value();
+  if (options.tls) {
+    if (auto error = ensure_server_certificate(context, storage, options.hostname)) return *error;
   }
   std::unique_ptr<MailServer> server(
       new MailServer(context, host, storage, router, std::move(options)));

@@ -60,6 +60,7 @@ struct MailServerOptions {
   std::uint16_t smtps_port = 465;             // 0: no SMTPS listener
   bool tls = true;                            // a certificate from the scenario CA; STARTTLS
   bool allow_plaintext_auth = false;          // the "why TLS matters" lesson
+  bool open_relay = false;  // port 25 relays for anyone (a misconfiguration to learn from)
   std::uint64_t size_limit_bytes = 10'240'000;
   smtp::SmtpServerTimeouts server_timeouts;
   smtp::SmtpClientTimeouts client_timeouts;  // when relaying to the next server

@@ -72,6 +72,8 @@ smtp::RecipientVerdict MailServerPolicy::check_recipient(const smtp::Envelope& e
   if (m_server.is_relay_domain(mailbox.domain)) {
     return greylisted(envelope, address) ? RecipientVerdict::Greylisted : RecipientVerdict::Accept;
   }
+  // The misconfiguration a lesson may show: relaying for anyone, as spammers hope to find.
+  if (m_server.options().open_relay) return RecipientVerdict::Accept;
   return RecipientVerdict::RelayDenied;
 }
 

@@ -24,6 +24,7 @@ std::shared_ptr<SmtpClientConnection> SubmissionClient::submit(const ServiceCont
   engine.helo_name = options.helo_name.empty() ? host.name() : options.helo_name;
   engine.credentials = options.credentials;
   engine.timeouts = options.timeouts;
+  engine.skip_oversized = !options.announce_oversized;
   std::uint16_t port = options.port;
   switch (options.security) {
     case SubmissionSecurity::StartTls:

@@ -33,6 +33,8 @@ struct SubmissionOptions {
   std::uint16_t port = 0;  // 0: 587, or 465 for ImplicitTls
   std::optional<smtp::Credentials> credentials;
   std::string helo_name;  // empty: the host's name
+  // Send a message over the server's SIZE anyway, so that the server refuses it (552).
+  bool announce_oversized = false;
   smtp::SmtpClientTimeouts timeouts;
 };
 

@@ -79,11 +79,14 @@ TEST(Loader, BaseScenarioResolvesAutomaticValues) {
   ASSERT_EQ(s.domains[1].mx.size(), 1u);
   EXPECT_EQ(s.domains[1].mx[0].host, "mx.gmail.com");
   EXPECT_TRUE(s.domains[1].servers[0].stores_mail);
-  // Single DNS: one zone per domain, all on dns-server.
-  ASSERT_EQ(s.zones.size(), 2u);
-  EXPECT_EQ(s.zones[1].server, "dns-server");
-  EXPECT_EQ(s.zones[1].origin, "gmail.com");
-  EXPECT_EQ(s.zones[1].records.size(), 5u);  // SOA, NS, A of ns1, MX, A of mx
+  // Single DNS: the root zone, then one zone per domain, all on dns-server.
+  ASSERT_EQ(s.zones.size(), 3u);
+  EXPECT_EQ(s.zones[0].server, "dns-server");
+  EXPECT_EQ(s.zones[0].origin, "");
+  EXPECT_EQ(s.zones[0].records.size(), 3u);  // SOA, NS and A of dns-server
+  EXPECT_EQ(s.zones[2].server, "dns-server");
+  EXPECT_EQ(s.zones[2].origin, "gmail.com");
+  EXPECT_EQ(s.zones[2].records.size(), 5u);  // SOA, NS, A of ns1, MX, A of mx
   EXPECT_EQ(s.expectations[0].description, "bob@gmail.com has a message in INBOX");
 }
 

@@ -52,6 +52,9 @@ class ImapServerPolicy {
   virtual ~ImapServerPolicy() = default;
   // The user name is also the user's name in the MailStore.
   virtual AuthVerdict authenticate(std::string_view user, std::string_view password) = 0;
+  // The user's name in the MailStore once `login` was accepted. A service that accepts several
+  // spellings of one account ("bob", "Bob@Example.com") names the one mailbox tree here.
+  virtual std::string store_user(std::string_view login) { return std::string(login); }
 };
 
 }  // namespace mailscope::imap

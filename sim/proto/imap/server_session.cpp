@@ -429,7 +429,7 @@ void ImapServerSession::auth_finish(const std::string& user, const std::string& 
                                   : m_policy.authenticate(user, password);
   switch (verdict) {
     case AuthVerdict::Accept:
-      m_user = user;
+      m_user = m_policy.store_user(user);
       enter_state(ServerState::Authenticated, out);
       tagged(out, tag, "OK", "[CAPABILITY " + capability() + "] Logged in");
       return;

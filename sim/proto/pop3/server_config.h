@@ -56,6 +56,9 @@ class Pop3AuthPolicy {
  public:
   virtual ~Pop3AuthPolicy() = default;
   virtual AuthVerdict authenticate(std::string_view user, std::string_view password) = 0;
+  // The user's name in the mail store once `login` was accepted. A service that accepts several
+  // spellings of one account ("bob", "Bob@Example.com") names the one maildrop here.
+  virtual std::string store_user(std::string_view login) { return std::string(login); }
 };
 
 }  // namespace mailscope::pop3

@@ -409,9 +409,10 @@ void Pop3ServerSession::login(const std::string& user, std::string_view password
     reply(out, err_response("AUTH", "authentication failed"), delay);
     return;
   }
+  const std::string owner = m_policy.store_user(user);
   // RFC 1939 §4: only after a successful login is the maildrop locked, and a second session
   // on the same maildrop is turned away (RFC 2449 §8.1.1: [IN-USE]).
-  auto lock = m_store.lock_maildrop(user);
+  auto lock = m_store.lock_maildrop(owner);
   if (!lock) {
     if (lock.code() == mail::StoreErrorCode::Locked) {
       reply_err(out, "maildrop already locked", "IN-USE");
@@ -422,16 +423,16 @@ void Pop3ServerSession::login(const std::string& user, std::string_view password
     }
     return;
   }
-  auto messages = m_store.messages(user, "INBOX");
-  auto status = m_store.status(user, "INBOX");
+  auto messages = m_store.messages(owner, "INBOX");
+  auto status = m_store.status(owner, "INBOX");
   if (!messages || !status) {
     reply_err(out, "maildrop not available", "SYS/TEMP");
     return;  // the lock is released when it goes out of scope
   }
   m_lock = std::move(*lock);
-  m_user = user;
+  m_user = owner;
   m_maildrop = Maildrop(*messages, status->uid_validity);
-  reply_ok(out, user + "'s maildrop has " + maildrop_summary(m_maildrop));
+  reply_ok(out, owner + "'s maildrop has " + maildrop_summary(m_maildrop));
   enter_state(ServerState::Transaction, out);
 }
 

@@ -305,7 +305,7 @@ void SmtpClientSession::next_transaction(TimeNs now, SmtpOutput& out) {
     }
     // The size is that of the content as it will be sent, without the terminating ".\r\n".
     const std::uint64_t size = encode_data(message.content).size() - 3;
-    if (m_extensions.size_limit && *m_extensions.size_limit > 0 &&
+    if (m_config.skip_oversized && m_extensions.size_limit && *m_extensions.size_limit > 0 &&
         size > *m_extensions.size_limit) {
       report_message(MessageStatus::PermanentFailure,
                      make_reply(552, "5.3.4", "message exceeds the server's SIZE limit"), out);

@@ -57,6 +57,10 @@ struct SmtpClientConfig {
   std::optional<Credentials> credentials;  // AUTH only when set
   AuthMechanism auth_mechanism = AuthMechanism::Auto;
   PipeliningUse pipelining = PipeliningUse::WhenOffered;
+  // A message larger than the server's SIZE is not attempted (RFC 1870 §6.1 advises it). A mail
+  // program may instead announce it with MAIL FROM ... SIZE= and let the server refuse it with
+  // 552, the way the SIZE lesson shows.
+  bool skip_oversized = true;
   SmtpClientTimeouts timeouts;
 };
 
