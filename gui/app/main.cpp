@@ -180,6 +180,14 @@ Prepared prepare(const Options& o, float scale, const std::filesystem::path& sce
     return compare ? session.open_compare(**source, spec) : session.open(**source, spec);
   };
   p.opened = open_spec(first, false);
+  if (!p.opened && o.scenario.empty() && first != kDemoCrossDomain) {
+    // The default lesson could not run (the World may lack a service it needs): start with the
+    // built-in demo rather than an empty window, and say why.
+    const ErrorDialog& e = *session.error();
+    std::fprintf(stderr, "mailscope-gui: %s: %s; showing the built-in demo\n", e.title.c_str(),
+                 e.summary.c_str());
+    p.opened = open_spec(std::string(kDemoCrossDomain), false);
+  }
   if (p.opened && o.compare) p.opened = open_spec(*o.compare, true);
   if (session.has_run()) session.vm().set_speed(o.speed);
   return p;

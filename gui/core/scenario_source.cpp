@@ -1,13 +1,53 @@
 #include "gui/core/scenario_source.h"
 
+#include <map>
+#include <set>
+
 #include "gui/core/demo_source.h"
 #include "scenario/loader.h"
+#include "world/world.h"
 
 namespace mailscope::gui {
 
 bool scenario_runs_available() {
-  return false;
+  return true;
 }
+
+namespace {
+
+// The scenario's mail domains as labelled regions: each domain's servers and name server, the
+// client machines of its users, and its LAN (switch and router) when no other domain shares it.
+std::vector<TopoDomain> domains_of(const scenario::Scenario& s, const Trace& trace) {
+  std::map<std::string, NodeId, std::less<>> by_name;
+  for (NodeId id = 0; id < trace.node_count(); ++id)
+    by_name.emplace(trace.node(id).name, id);
+  std::map<std::string, int, std::less<>> lan_users;  // how many domains sit on each LAN
+  for (const scenario::Domain& d : s.domains)
+    ++lan_users[d.lan];
+  std::vector<TopoDomain> out;
+  for (const scenario::Domain& d : s.domains) {
+    std::set<NodeId> nodes;
+    auto add = [&](std::string_view name) {
+      if (const auto it = by_name.find(name); it != by_name.end()) nodes.insert(it->second);
+    };
+    for (const scenario::MailServer& server : d.servers)
+      add(server.host);
+    add(d.nameserver);
+    for (const scenario::User& u : s.users) {
+      if (u.domain() == d.name) add(u.host);
+    }
+    if (lan_users[d.lan] == 1) {
+      add(d.lan);
+      for (const scenario::Lan& lan : s.lans) {
+        if (lan.name == d.lan && !lan.router.empty()) add(lan.router);
+      }
+    }
+    if (!nodes.empty()) out.push_back(TopoDomain{d.name, {nodes.begin(), nodes.end()}});
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<LoadedRun> ScenarioRunSource::load() {
   m_diagnostics.clear();
@@ -20,13 +60,36 @@ Result<LoadedRun> ScenarioRunSource::load() {
                              : "the scenario has " + std::to_string(n) + " problems",
                       m_file.string());
   }
-  (void)m_seed;
-  return make_error(
-      "\"" + loaded.scenario().meta.title +
-          "\" is a valid scenario, but this build of mailscope-gui cannot run scenario files yet: "
-          "the World that builds a simulation from a scenario (sim/world) is not part of it. "
-          "The built-in demos (File → Scenario browser) run",
-      m_file.string());
+  const scenario::Scenario& scenario = loaded.scenario();
+  auto built = world::World::build(scenario, world::WorldOptions{m_seed});
+  if (!built) {
+    return make_error(
+        "the scenario loads but its world cannot be built: " + built.error().what,
+        m_file.string() + (built.error().where.empty() ? "" : ": " + built.error().where));
+  }
+  world::World& w = **built;
+  w.run();
+  LoadedRun run;
+  run.topology = snapshot_topology(w.network(), w.trace());
+  run.topology.domains = domains_of(scenario, w.trace());
+  const exporter::ScenarioMetadata meta = w.metadata();
+  run.metadata.id = meta.id;
+  run.metadata.title = meta.title;
+  run.metadata.description = meta.summary;
+  run.metadata.objectives = meta.objectives;
+  run.metadata.seed = meta.seed;
+  run.metadata.source = m_file.string();
+  run.key_log = w.key_log().lines();
+  // The trace leaves the world, which is destroyed with this function. Its simulator gets a
+  // fresh trace with the same nodes and flows, so that anything recorded while sockets and
+  // servers shut down lands in a valid trace (a moved-from one is not safe to record into).
+  run.trace = std::make_unique<Trace>();
+  std::swap(*run.trace, w.trace());
+  for (NodeId id = 0; id < run.trace->node_count(); ++id)
+    w.trace().add_node(run.trace->node(id).name, run.trace->node(id).kind);
+  for (FlowId id = 1; id < run.trace->flow_count(); ++id)
+    w.trace().add_flow(run.trace->flow(id));
+  return run;
 }
 
 Catalog load_catalog(const std::filesystem::path& scenario_dir) {

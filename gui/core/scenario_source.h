@@ -2,10 +2,9 @@
 // Runs from scenario files, and what the scenario browser lists.
 //
 // ScenarioRunSource loads a lesson file with the scenario loader (sim/scenario/loader.h), whose
-// diagnostics ("file:line:column: /json/pointer: message") the GUI shows in its error dialog.
-// Turning a loaded Scenario into a running simulation is the World's job (sim/world); until the
-// World is part of the build, a file that loads cleanly is reported as "cannot be run by this
-// build" instead — the rest of the GUI (browser, dialogs, errors, recent files) works the same.
+// diagnostics ("file:line:column: /json/pointer: message") the GUI shows in its error dialog,
+// builds its World (sim/world/world.h), runs it to the end and keeps the trace, the topology
+// (with the scenario's mail domains as labelled regions), the metadata and the TLS key log.
 
 #include <cstdint>
 #include <filesystem>
