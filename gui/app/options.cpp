@@ -16,6 +16,12 @@ ParsedOptions parse_options(int argc, char** argv) {
   std::size_t step = 0;
   double time_s = 0;
   int bench = 0;
+  app.add_option("scenario", o.scenario,
+                 "What to open: demo, demo-same-domain, a bundled lesson id or a .json file");
+  std::string compare;
+  auto* compare_opt = app.add_option(
+      "--compare", compare, "Open this run beside the first, stepped together (compare mode)");
+  app.add_option("--scenarios", o.scenario_dir, "Directory of the bundled lessons");
   auto* shot = app.add_option("--screenshot", screenshot,
                               "Render the chosen moment (after its animation) to a PNG and exit");
   auto* step_opt =
@@ -36,12 +42,17 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--fonts", o.font_dir, "Directory holding the DejaVu fonts");
   app.add_flag("--hidden", o.hidden,
                "Do not show the window (with --screenshot or --bench-frames)");
+  bool no_frame_cache = false;
+  app.add_flag("--no-frame-cache", no_frame_cache,
+               "Draw every pixel of every frame (slower without a GPU; for comparison)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     out.exit_code = app.exit(e);
     return out;
   }
+  o.frame_cache = !no_frame_cache;
+  if (compare_opt->count() > 0) o.compare = compare;
   if (!screenshot.empty()) o.screenshot = screenshot;
   if (step_opt->count() > 0) o.step = step;
   if (time_opt->count() > 0) o.time_s = time_s;

@@ -8,6 +8,11 @@
 namespace mailscope::gui {
 
 struct Options {
+  // What to open: "demo", "demo-same-domain", a bundled lesson id or a .json path. Empty: the
+  // default (the cross-domain lesson when scenarios can run, else the built-in demo).
+  std::string scenario;
+  std::optional<std::string> compare;     // open this beside it, in compare mode
+  std::string scenario_dir;               // where bundled lessons are; empty: the default
   std::optional<std::string> screenshot;  // render one moment to this PNG and exit
   std::optional<std::size_t> step;        // the moment, as the timeline numbers steps (from 1)
   std::optional<double> time_s;           // or as virtual time in seconds
@@ -18,7 +23,9 @@ struct Options {
   std::uint64_t seed = 1;
   std::string lessons_dir;  // empty: the default (assets/lessons)
   std::string font_dir = "/usr/share/fonts/truetype/dejavu";
-  bool hidden = false;  // do not show the window (headless modes on a real display)
+  bool hidden = false;
+  // Keep the panels' pixels between frames (frame_cache.h); off draws every pixel every frame.
+  bool frame_cache = true;  // do not show the window (headless modes on a real display)
 };
 
 // Parses argv; on --help or an error prints what is needed and returns the exit code to use.

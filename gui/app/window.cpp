@@ -28,9 +28,19 @@ void on_glfw_error(int code, const char* description) {
 }  // namespace
 
 Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::string& title,
-                                             Visibility visibility, VSync vsync) {
+                                             Visibility visibility, VSync vsync,
+                                             const std::function<void(float)>& display_ready) {
   glfwSetErrorCallback(on_glfw_error);
   if (glfwInit() == GLFW_FALSE) return make_error(last_glfw_error(), "display");
+  float monitor_scale = 1.0f;
+  if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
+    float xs = 1, ys = 1;
+    glfwGetMonitorContentScale(monitor, &xs, &ys);
+    monitor_scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
+  }
+  // Creating the OpenGL context is the slow part of starting (a software driver compiles its
+  // code then); the caller prepares fonts and the run meanwhile.
+  if (display_ready) display_ready(monitor_scale);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -46,23 +56,33 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
   glfwMakeContextCurrent(raw);
   glfwSwapInterval(vsync == VSync::On ? 1 : 0);
   std::unique_ptr<Window> window(new Window(raw));
-  float xs = 1, ys = 1;
-  glfwGetWindowContentScale(raw, &xs, &ys);
-  window->m_scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
-  ImGui_ImplGlfw_InitForOpenGL(raw, true);
-  ImGui_ImplOpenGL3_Init("#version 330");
+  window->m_scale = monitor_scale;
+  window->m_cache = std::make_unique<FrameCache>();
+  window->m_cache->set_back_buffer(
+      probe_back_buffer([](void* w) { glfwSwapBuffers(static_cast<GLFWwindow*>(w)); }, raw));
   return window;
 }
 
+void Window::init_imgui(std::unique_ptr<ImFontAtlas> fonts) {
+  if (m_imgui) return;
+  m_fonts = std::move(fonts);
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext(m_fonts.get());
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is fixed; nothing to remember between runs
+  ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+  m_imgui = true;
+}
+
 Window::~Window() {
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
+  m_cache.reset();
+  if (m_imgui) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  m_fonts.reset();  // after the context that used it
   glfwDestroyWindow(m_window);
   glfwTerminate();
 }
@@ -94,14 +114,11 @@ void Window::begin_frame(bool ignore_mouse) {
   ImGui::NewFrame();
 }
 
-void Window::render() {
+void Window::render(std::span<const std::string> tile_windows, Caching caching) {
   ImGui::Render();
   int w = 0, h = 0;
   glfwGetFramebufferSize(m_window, &w, &h);
-  glViewport(0, 0, w, h);
-  glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  m_cache->render(*ImGui::GetDrawData(), tile_windows, w, h, caching);
 }
 
 void Window::swap() {
@@ -115,20 +132,25 @@ std::vector<std::uint8_t> Window::read_back_buffer(int& width, int& height) cons
   glReadBuffer(GL_BACK);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  // OpenGL's rows go bottom-up; images go top-down.
+  // OpenGL's rows go bottom-up; images go top-down. The window is opaque whatever alpha the
+  // blending left in the buffer.
   std::vector<std::uint8_t> flipped(pixels.size());
   for (int y = 0; y < height; ++y) {
     std::memcpy(flipped.data() + static_cast<std::size_t>(y) * row,
                 pixels.data() + static_cast<std::size_t>(height - 1 - y) * row, row);
   }
+  for (std::size_t i = 3; i < flipped.size(); i += 4)
+    flipped[i] = 255;
   return flipped;
 }
 
-int Window::help_key() const {
-  return GLFW_KEY_F1;
-}
-int Window::quit_key() const {
-  return GLFW_KEY_Q;
+PlatformKeys Window::platform_keys() const {
+  PlatformKeys keys;
+  keys.help = GLFW_KEY_F1;
+  keys.quit = GLFW_KEY_Q;
+  keys.open = GLFW_KEY_O;
+  keys.export_run = GLFW_KEY_E;
+  return keys;
 }
 
 }  // namespace mailscope::gui

@@ -3,11 +3,15 @@
 // backends. Opening it fails cleanly (with GLFW's reason) when there is no display.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "gui/app/frame_cache.h"
+#include "gui/panels/dashboard.h"
 
 struct GLFWwindow;
 
@@ -18,9 +22,15 @@ enum class VSync : std::uint8_t { On, Off };
 
 class Window {
  public:
-  // Creates the window and the ImGui context; the caller then adds fonts.
+  // Creates the window. `display_ready` (may be empty) is called with the monitor's content
+  // scale once the display is known and before the slow OpenGL context creation, so that the
+  // caller can start other work in parallel.
   static Result<std::unique_ptr<Window>> open(int width, int height, const std::string& title,
-                                              Visibility visibility, VSync vsync);
+                                              Visibility visibility, VSync vsync,
+                                              const std::function<void(float)>& display_ready = {});
+  // Creates the ImGui context and backends with `fonts` (an atlas built beforehand, possibly on
+  // another thread); the window keeps the atlas until the context is gone.
+  void init_imgui(std::unique_ptr<ImFontAtlas> fonts);
   ~Window();
   Window(const Window&) = delete;
   Window& operator=(const Window&) = delete;
@@ -33,17 +43,22 @@ class Window {
   double now_s() const;
   // Starts an ImGui frame; with `ignore_mouse` the mouse is treated as absent (screenshots).
   void begin_frame(bool ignore_mouse);
-  // Renders ImGui's draw data into the back buffer (no swap yet).
-  void render();
+  // Renders ImGui's draw data into the back buffer (no swap yet). The draw lists of
+  // `tile_windows` are kept between frames while they do not change (frame_cache.h).
+  void render(std::span<const std::string> tile_windows, Caching caching = Caching::On);
+  const FrameCache& cache() const { return *m_cache; }
   void swap();
   // The back buffer as RGBA rows, top row first; call after render() and before swap().
   std::vector<std::uint8_t> read_back_buffer(int& width, int& height) const;
-  int help_key() const;
-  int quit_key() const;
+  // The GLFW key codes of the shortcuts ImGui 1.86 does not name.
+  PlatformKeys platform_keys() const;
 
  private:
   explicit Window(GLFWwindow* window) : m_window(window) {}
   GLFWwindow* m_window;
+  std::unique_ptr<FrameCache> m_cache;   // made once the GL context is current; freed first
+  std::unique_ptr<ImFontAtlas> m_fonts;  // outlives the ImGui context
+  bool m_imgui = false;                  // init_imgui() was called
   float m_scale = 1.0f;
 };
 

@@ -195,18 +195,31 @@ class DnsExchange {
   std::vector<std::unique_ptr<net::UdpSocket>> m_clients;
 };
 
-const char* const kBody =
-    "From: Alice <alice@outlook.com>\r\n"
-    "To: Bob <bob@gmail.com>\r\n"
-    "Subject: Lunch on Friday?\r\n"
-    "Date: Mon, 3 Jun 2024 09:00:00 +0000\r\n"
-    "Message-ID: <1@outlook.com>\r\n"
-    "\r\n"
-    "Hi Bob, lunch on Friday at noon?\r\n"
-    "Alice\r\n"
-    ".\r\n";
+// The recipient of the story's one email.
+struct Recipient {
+  std::string name;     // "Bob"
+  std::string address;  // "bob@gmail.com"
+  std::string user;     // "bob", the POP3 user name
+  std::string server;   // the server that stores the mailbox
+};
 
-Dialogue submission() {
+std::string body(const Recipient& to) {
+  return "From: Alice <alice@outlook.com>\r\n"
+         "To: " +
+         to.name + " <" + to.address +
+         ">\r\n"
+         "Subject: Lunch on Friday?\r\n"
+         "Date: Mon, 3 Jun 2024 09:00:00 +0000\r\n"
+         "Message-ID: <1@outlook.com>\r\n"
+         "\r\n"
+         "Hi " +
+         to.name +
+         ", lunch on Friday at noon?\r\n"
+         "Alice\r\n"
+         ".\r\n";
+}
+
+Dialogue submission(const Recipient& to, DemoStory story) {
   Dialogue d;
   d.application = "smtp";
   d.port = 587;
@@ -219,16 +232,23 @@ Dialogue submission() {
                     "221 2.0.0 smtp.outlook.com closing connection\r\n"};
   d.client_lines = {"EHLO alice-pc\r\n",
                     "MAIL FROM:<alice@outlook.com>\r\n",
-                    "RCPT TO:<bob@gmail.com>\r\n",
+                    "RCPT TO:<" + to.address + ">\r\n",
                     "DATA\r\n",
-                    kBody,
+                    body(to),
                     "QUIT\r\n"};
-  d.server_events = {{5, EventKind::MailQueued,
-                      "queued 1A2B3C from=<alice@outlook.com> to=<bob@gmail.com> size=231"}};
+  const std::string size = std::to_string(body(to).size() - 3);
+  if (story == DemoStory::CrossDomain) {
+    d.server_events = {
+        {5, EventKind::MailQueued,
+         "queued 1A2B3C from=<alice@outlook.com> to=<" + to.address + "> size=" + size}};
+  } else {
+    d.server_events = {{5, EventKind::MailDelivered,
+                        "1A2B3C delivered to " + to.address + " INBOX uid=1 size=" + size}};
+  }
   return d;
 }
 
-Dialogue relay() {
+Dialogue relay(const Recipient& to) {
   Dialogue d;
   d.application = "smtp";
   d.port = 25;
@@ -241,31 +261,37 @@ Dialogue relay() {
                     "221 2.0.0 closing connection\r\n"};
   d.client_lines = {"EHLO smtp.outlook.com\r\n",
                     "MAIL FROM:<alice@outlook.com>\r\n",
-                    "RCPT TO:<bob@gmail.com>\r\n",
+                    "RCPT TO:<" + to.address + ">\r\n",
                     "DATA\r\n",
-                    kBody,
+                    body(to),
                     "QUIT\r\n"};
-  d.server_events = {
-      {5, EventKind::MailDelivered, "9F8E7D delivered to bob@gmail.com INBOX uid=1 size=231"}};
+  d.server_events = {{5, EventKind::MailDelivered,
+                      "9F8E7D delivered to " + to.address +
+                          " INBOX uid=1 size=" + std::to_string(body(to).size() - 3)}};
   return d;
 }
 
-Dialogue retrieval() {
+Dialogue retrieval(const Recipient& to) {
   Dialogue d;
   d.application = "pop3";
   d.port = 110;
   d.server_lines = {"+OK POP3 server ready\r\n",
                     "+OK\r\n",
                     "+OK mailbox locked, 1 message\r\n",
-                    "+OK 1 231\r\n",
-                    std::string("+OK 231 octets\r\n") + kBody,
+                    "+OK 1 " + std::to_string(body(to).size() - 3) + "\r\n",
+                    "+OK " + std::to_string(body(to).size() - 3) + " octets\r\n" + body(to),
                     "+OK bye\r\n"};
-  d.client_lines = {"USER bob\r\n", "PASS hunter2\r\n", "STAT\r\n", "RETR 1\r\n", "QUIT\r\n"};
+  d.client_lines = {"USER " + to.user + "\r\n", "PASS hunter2\r\n", "STAT\r\n", "RETR 1\r\n",
+                    "QUIT\r\n"};
   d.secret_line = 1;
   return d;
 }
 
 }  // namespace
+
+std::string DemoRunSource::name() const {
+  return m_story == DemoStory::SameDomain ? "Built-in demo (same domain)" : "Built-in demo";
+}
 
 Result<LoadedRun> DemoRunSource::load() {
   Simulator sim(m_seed);
@@ -291,8 +317,15 @@ Result<LoadedRun> DemoRunSource::load() {
   net::Host& alice = host("alice-pc", "host", lan_a, 1, 10);
   net::Host& dns = host("dns.outlook.com", "dns-server", lan_a, 1, 53);
   net::Host& smtp = host("smtp.outlook.com", "mail-server", lan_a, 1, 25);
+  net::Host* carol = nullptr;
+  if (m_story == DemoStory::SameDomain) carol = &host("carol-pc", "host", lan_a, 1, 11);
   net::Host& mx = host("mx.gmail.com", "mail-server", lan_b, 2, 25);
   net::Host& bob = host("bob-pc", "host", lan_b, 2, 10);
+  const bool same = m_story == DemoStory::SameDomain;
+  const Recipient to = same ? Recipient{"Carol", "carol@outlook.com", "carol", "smtp.outlook.com"}
+                            : Recipient{"Bob", "bob@gmail.com", "bob", "mx.gmail.com"};
+  net::Host& reader = same ? *carol : bob;
+  net::Host& store = same ? smtp : mx;
 
   DnsExchange resolver(
       network, dns,
@@ -306,17 +339,18 @@ Result<LoadedRun> DemoRunSource::load() {
 
   // The story, each phase started by the end of the one before it.
   std::function<void()> phase_retrieval = [&] {
-    say(bob, EventKind::Action, "bob checks his mailbox with POP3");
-    say(bob, EventKind::Narration,
-        "Bob's mail program connects to his provider's server on port 110 (POP3) to download "
-        "new mail.");
-    run_dialogue(bob, mx, retrieval(), nullptr);
+    say(reader, EventKind::Action,
+        to.user + " checks " + (same ? "her" : "his") + " mailbox with POP3");
+    say(reader, EventKind::Narration,
+        to.name + "'s mail program connects to " + (same ? "her" : "his") + " provider's server, " +
+            to.server + ", on port 110 (POP3) to download new mail.");
+    run_dialogue(reader, store, retrieval(to), nullptr);
   };
   std::function<void()> phase_relay = [&] {
     say(smtp, EventKind::Narration,
         "smtp.outlook.com now knows where gmail.com's mail goes: it opens an SMTP connection to "
         "mx.gmail.com on port 25 and relays the message.");
-    run_dialogue(smtp, mx, relay(), [&] { sim.schedule_after(2 * kSecond, phase_retrieval); });
+    run_dialogue(smtp, mx, relay(to), [&] { sim.schedule_after(2 * kSecond, phase_retrieval); });
   };
   std::function<void()> phase_mx = [&] {
     say(smtp, EventKind::Narration,
@@ -325,15 +359,25 @@ Result<LoadedRun> DemoRunSource::load() {
     resolver.ask(smtp, "gmail.com", wire::DnsType::MX, 0x2b1d,
                  [&] { sim.schedule_after(20 * kMillisecond, phase_relay); });
   };
+  std::function<void()> local_delivery = [&] {
+    say(smtp, EventKind::Narration,
+        "The message is for carol@outlook.com, a mailbox on this very server: smtp.outlook.com "
+        "stores it at once. No MX lookup and no relay are needed.");
+    sim.schedule_after(2 * kSecond, phase_retrieval);
+  };
   std::function<void()> phase_submission = [&] {
     say(alice, EventKind::Narration,
         "Alice's mail program hands the message to her provider's submission server, "
         "smtp.outlook.com, on port 587.");
-    run_dialogue(alice, smtp, submission(),
-                 [&] { sim.schedule_after(500 * kMillisecond, phase_mx); });
+    run_dialogue(alice, smtp, submission(to, m_story), [&] {
+      if (same)
+        sim.schedule_after(500 * kMillisecond, local_delivery);
+      else
+        sim.schedule_after(500 * kMillisecond, phase_mx);
+    });
   };
   sim.schedule_at(0, [&] {
-    say(alice, EventKind::Action, "alice sends \"Lunch on Friday?\" to bob@gmail.com");
+    say(alice, EventKind::Action, "alice sends \"Lunch on Friday?\" to " + to.address);
     say(alice, EventKind::Narration,
         "Before it can connect, Alice's computer needs the IP address of smtp.outlook.com: it "
         "asks the DNS server of its network.");
@@ -344,14 +388,26 @@ Result<LoadedRun> DemoRunSource::load() {
 
   LoadedRun run;
   run.topology = snapshot_topology(network, sim.trace());
-  run.topology.domains = {
-      TopoDomain{"outlook.com", {alice.id(), dns.id(), smtp.id(), lan_a.id(), r1.id()}},
-      TopoDomain{"gmail.com", {mx.id(), bob.id(), lan_b.id(), r2.id()}}};
-  run.metadata.title = "Built-in demo: alice@outlook.com writes to bob@gmail.com";
-  run.metadata.description =
-      "One email from Alice to Bob, in four phases: a DNS lookup, submission to Alice's "
-      "provider, relay between the two providers (after an MX lookup) and retrieval by Bob. "
-      "Every frame, packet and segment is real; the SMTP and POP3 lines are scripted.";
+  std::vector<NodeId> outlook{alice.id(), dns.id(), smtp.id(), lan_a.id(), r1.id()};
+  if (carol) outlook.push_back(carol->id());
+  run.topology.domains = {TopoDomain{"outlook.com", outlook},
+                          TopoDomain{"gmail.com", {mx.id(), bob.id(), lan_b.id(), r2.id()}}};
+  if (same) {
+    run.metadata.id = std::string(kDemoSameDomain);
+    run.metadata.title = "Built-in demo: alice@outlook.com writes to carol@outlook.com";
+    run.metadata.description =
+        "One email inside one provider: a DNS lookup, submission to smtp.outlook.com, local "
+        "delivery to Carol's mailbox on the same server, and retrieval by Carol. Compare it with "
+        "the cross-domain demo: no MX lookup, no relay, no router crossed. Every frame, packet "
+        "and segment is real; the SMTP and POP3 lines are scripted.";
+  } else {
+    run.metadata.id = std::string(kDemoCrossDomain);
+    run.metadata.title = "Built-in demo: alice@outlook.com writes to bob@gmail.com";
+    run.metadata.description =
+        "One email from Alice to Bob, in four phases: a DNS lookup, submission to Alice's "
+        "provider, relay between the two providers (after an MX lookup) and retrieval by Bob. "
+        "Every frame, packet and segment is real; the SMTP and POP3 lines are scripted.";
+  }
   run.metadata.source = "built-in";
   run.metadata.seed = m_seed;
   run.trace = std::make_unique<Trace>(std::move(sim.trace()));

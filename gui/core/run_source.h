@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "core/trace.h"
@@ -16,10 +17,12 @@
 namespace mailscope::gui {
 
 struct RunMetadata {
+  std::string id;           // "cross-domain", "demo": what the command line and browser call it
   std::string title;        // "Built-in demo: alice@outlook.com writes to bob@gmail.com"
   std::string description;  // a paragraph for the narration panel before the first step
   std::string source;       // where it came from: "built-in", a file path, ...
   std::uint64_t seed = 0;
+  std::vector<std::string> objectives;  // what the student should see, one sentence each
 };
 
 struct LoadedRun {
@@ -27,6 +30,9 @@ struct LoadedRun {
   // Heap-held so that a LoadedRun moves without moving the trace the view-model points into.
   std::unique_ptr<Trace> trace;
   RunMetadata metadata;
+  // TLS secrets in NSS key log format, one line each, for Wireshark to decrypt the pcap export;
+  // empty when the run had no TLS.
+  std::vector<std::string> key_log;
 };
 
 class RunSource {
@@ -36,6 +42,9 @@ class RunSource {
   virtual std::string name() const = 0;
   // Builds and runs the world; an error says what went wrong (a bad scenario file, say).
   virtual Result<LoadedRun> load() = 0;
+  // After a failed load(): every problem found, one line each ("file:line:column: /path:
+  // message" for a scenario file); empty when the Error says it all.
+  virtual std::vector<std::string> diagnostics() const { return {}; }
 };
 
 // Checks what the view-model relies on: a trace is present, the snapshot is consistent and

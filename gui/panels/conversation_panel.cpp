@@ -57,7 +57,9 @@ void ConversationPanel::draw_content(ViewModel& vm) {
         continue;
       }
       const char* who = row.kind == RowKind::Client ? "C: " : "S: ";
-      const std::string line = who + row.text;
+      m_line.assign(who);
+      m_line += row.text;
+      const std::string& line = m_line;
       if (is_current) {
         dl->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + line_h),
                           protocol_colour(row.protocol, 0.30f));

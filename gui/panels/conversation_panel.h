@@ -9,7 +9,8 @@ namespace mailscope::gui {
 
 class ConversationPanel final : public Panel {
  public:
-  explicit ConversationPanel(UiShared& ui) : Panel("Conversation", ui) {}
+  explicit ConversationPanel(UiShared& ui, std::string title = "Conversation")
+      : Panel(std::move(title), ui) {}
 
  protected:
   void draw_content(ViewModel& vm) override;
@@ -19,6 +20,7 @@ class ConversationPanel final : public Panel {
   const ViewModel* m_for = nullptr;
   Credentials m_built_with = Credentials::Mask;
   EventId m_scrolled_to = kNoEvent;  // the message last brought into view
+  std::string m_line;                // one line being drawn; kept to reuse its buffer
 };
 
 }  // namespace mailscope::gui

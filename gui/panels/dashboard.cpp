@@ -1,5 +1,7 @@
 #include "gui/panels/dashboard.h"
 
+#include "gui/core/demo_source.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -8,13 +10,15 @@ namespace mailscope::gui {
 
 namespace {
 
-constexpr std::array<Shortcut, 12> kShortcuts{{
+constexpr std::array<Shortcut, 14> kShortcuts{{
     {"Space", "play / pause"},
     {"→  /  ←", "one step forward / back"},
     {"Shift+→  /  Shift+←", "next / previous phase (DNS, submission, relay, retrieval)"},
     {"↓  /  ↑", "follow the packet one layer / hop further, or back"},
     {"Page Down  /  Page Up", "next / previous application message"},
     {"Home  /  End", "first / last step"},
+    {"Ctrl+O", "open a scenario file"},
+    {"Ctrl+E", "export the run (transcript, JSON, pcap, HTML report, screenshot)"},
     {"F1", "show or hide this help"},
     {"Mouse wheel (topology)", "zoom"},
     {"Drag (topology)", "pan"},
@@ -25,6 +29,19 @@ constexpr std::array<Shortcut, 12> kShortcuts{{
 
 bool key_pressed(ImGuiKey key) {
   return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), true);
+}
+
+bool platform_key(int key) {
+  return key >= 0 && ImGui::IsKeyPressed(key, false);
+}
+
+// The partner of a run in compare mode: cross-domain against same-domain.
+std::string partner_of(const std::string& id) {
+  if (id == kDemoCrossDomain) return std::string(kDemoSameDomain);
+  if (id == kDemoSameDomain) return std::string(kDemoCrossDomain);
+  if (id == "cross-domain") return "same-domain";
+  if (id == "same-domain") return "cross-domain";
+  return {};
 }
 
 }  // namespace
@@ -54,6 +71,26 @@ DashboardLayout layout_dashboard(ImVec2 display, float menu_height, float timeli
   return l;
 }
 
+CompareLayout layout_compare(ImVec2 display, float menu_height, float timeline_height) {
+  const float w = std::max(display.x, 320.0f);
+  const float h = std::max(display.y, 240.0f);
+  const float main_h = std::max(h - menu_height - timeline_height, 120.0f);
+  const float half = std::floor(w / 2);
+  const float top_h = std::floor(main_h * 0.55f);
+  const float bottom_y = menu_height + top_h;
+  const float bottom_h = main_h - top_h;
+  const float diff_w = std::floor(w * 0.30f);
+  const float side_w = std::floor((w - diff_w) / 2);
+  CompareLayout l;
+  l.topology_a = {ImVec2(0, menu_height), ImVec2(half, top_h)};
+  l.topology_b = {ImVec2(half, menu_height), ImVec2(w - half, top_h)};
+  l.conversation_a = {ImVec2(0, bottom_y), ImVec2(side_w, bottom_h)};
+  l.differences = {ImVec2(side_w, bottom_y), ImVec2(diff_w, bottom_h)};
+  l.conversation_b = {ImVec2(side_w + diff_w, bottom_y), ImVec2(w - side_w - diff_w, bottom_h)};
+  l.timeline = {ImVec2(0, menu_height + main_h), ImVec2(w, h - menu_height - main_h)};
+  return l;
+}
+
 Dashboard::Dashboard(UiShared& ui)
     : m_ui(ui),
       m_topology(ui),
@@ -61,27 +98,163 @@ Dashboard::Dashboard(UiShared& ui)
       m_narration(ui),
       m_conversation(ui),
       m_inspector(ui),
-      m_timeline(ui) {}
+      m_timeline(ui),
+      m_topology_b(ui, "Topology · B"),
+      m_conversation_a(ui, "Conversation · A"),
+      m_conversation_b(ui, "Conversation · B"),
+      m_differences(ui),
+      m_dialogs(ui) {
+  // The menu bar is a tile too: it never overlaps a panel, and its menus are windows of their own.
+  m_tile_windows = {m_topology.title(),     m_layers.title(),    m_narration.title(),
+                    m_conversation.title(), m_inspector.title(), m_timeline.title(),
+                    "##MainMenuBar"};
+  m_compare_tiles = {m_topology.title(),       m_topology_b.title(),  m_conversation_a.title(),
+                     m_conversation_b.title(), m_differences.title(), m_timeline.title(),
+                     "##MainMenuBar"};
+}
 
-void Dashboard::draw(ViewModel& vm, ImVec2 display_size) {
+float Dashboard::timeline_height() const {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  return ImGui::GetFrameHeight() + ImGui::GetFrameHeightWithSpacing() + 30.0f * m_ui.scale +
+         style.WindowPadding.y * 2 + 4.0f;
+}
+
+float Dashboard::draw_menu_bar(ViewModel& vm, Session* session) {
   float menu_height = 0;
   if (ImGui::BeginMainMenuBar()) {
-    draw_menu(vm);
+    draw_menu(vm, session);
     menu_height = ImGui::GetWindowSize().y;
     ImGui::EndMainMenuBar();
   }
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float timeline_height = ImGui::GetFrameHeight() + ImGui::GetFrameHeightWithSpacing() +
-                                30.0f * m_ui.scale + style.WindowPadding.y * 2 + 4.0f;
-  const DashboardLayout l = layout_dashboard(display_size, menu_height, timeline_height);
+  return menu_height;
+}
+
+void Dashboard::draw(Session& session, ImVec2 display_size) {
+  if (!session.has_run()) {
+    // Nothing opened yet (the first open failed): the menus and the error dialog only.
+    m_comparing = false;
+    if (ImGui::BeginMainMenuBar()) {
+      if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open scenario…", "Ctrl+O")) m_dialogs.show_open();
+        if (ImGui::MenuItem("Scenario browser…")) m_dialogs.show_browser();
+        if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_quit = true;
+        ImGui::EndMenu();
+      }
+      ImGui::EndMainMenuBar();
+    }
+    apply(m_dialogs.draw(&session), session);
+    return;
+  }
+  if (session.comparing()) {
+    draw_compare(session, display_size);
+  } else {
+    m_comparing = false;
+    draw_single(session.vm(), &session, display_size);
+  }
+  apply(m_dialogs.draw(&session), session);
+}
+
+void Dashboard::draw_compare(Session& session, ImVec2 display_size) {
+  m_comparing = true;
+  ViewModel& a = session.vm();
+  const float menu_height = draw_menu_bar(a, &session);
+  if (!session.comparing()) {  // the menu just closed compare mode
+    draw_single(a, &session, display_size);
+    return;
+  }
+  const CompareLayout l = layout_compare(display_size, menu_height, timeline_height());
+  m_topology.set_caption("A · " + a.run().metadata.title);
+  m_topology_b.set_caption("B · " + session.compare_vm().run().metadata.title);
+  m_differences.bind(session);
+  m_timeline.draw(a, l.timeline);
+  handle_keys(a, &session);
+  // Everything A's controls changed this frame is mirrored before B is drawn.
+  session.sync().follow();
+  m_topology.draw(a, l.topology_a);
+  m_topology_b.draw(session.compare_vm(), l.topology_b);
+  m_conversation_a.draw(a, l.conversation_a);
+  m_differences.draw(a, l.differences);
+  m_conversation_b.draw(session.compare_vm(), l.conversation_b);
+  if (m_ui.show_help) draw_help();
+  draw_about(a, display_size);
+}
+
+void Dashboard::apply(const DialogRequest& request, Session& session) {
+  switch (request.kind) {
+    case DialogRequest::Kind::None:
+      return;
+    case DialogRequest::Kind::Open:
+    case DialogRequest::Kind::Compare: {
+      auto source = make_source(request.spec, m_ui.scenario_dir, m_ui.seed);
+      if (!source) {
+        session.show_error("Cannot open " + request.spec, source.error());
+        return;
+      }
+      if (request.kind == DialogRequest::Kind::Open)
+        session.open(**source, request.spec);
+      else
+        session.open_compare(**source, request.spec);
+      m_ui.reset_topology_view = true;
+      return;
+    }
+    case DialogRequest::Kind::Export: {
+      if (request.export_kind == ExportKind::Screenshot) {
+        m_screenshot_request = request.path;
+        return;
+      }
+      if (!session.has_run()) return;
+      auto written =
+          export_run(request.export_kind, *session.main_run().run, request.path, request.options);
+      if (!written) {
+        session.show_error("Export failed", written.error());
+        return;
+      }
+      m_ui.status = "wrote";
+      for (const std::string& file : *written)
+        m_ui.status += " " + file;
+      return;
+    }
+  }
+}
+
+void Dashboard::compare_with_partner(Session& session) {
+  if (!session.has_run()) return;
+  const std::string me = session.main_run().spec;
+  const std::string partner = partner_of(session.vm().run().metadata.id);
+  if (partner.empty()) {
+    m_dialogs.show_browser(true);
+    return;
+  }
+  // The cross-domain run goes on the left: it has every phase the other has, and more, so the
+  // right one waits during the phases it lacks rather than the other way round.
+  const bool partner_is_cross = partner == kDemoCrossDomain || partner == "cross-domain";
+  DialogRequest open{DialogRequest::Kind::Open, partner, {}, {}, {}};
+  DialogRequest compare{DialogRequest::Kind::Compare, partner_is_cross ? me : partner, {}, {}, {}};
+  if (partner_is_cross) apply(open, session);
+  if (!session.error()) apply(compare, session);
+}
+
+void Dashboard::draw(ViewModel& vm, ImVec2 display_size) {
+  m_comparing = false;
+  draw_single(vm, nullptr, display_size);
+}
+
+void Dashboard::draw_single(ViewModel& vm, Session* session, ImVec2 display_size) {
+  const float menu_height = draw_menu_bar(vm, session);
+  const DashboardLayout l = layout_dashboard(display_size, menu_height, timeline_height());
+  m_topology.set_caption({});
   m_topology.draw(vm, l.topology);
   m_layers.draw(vm, l.layers);
   m_narration.draw(vm, l.narration);
   m_conversation.draw(vm, l.conversation);
   m_inspector.draw(vm, l.inspector);
   m_timeline.draw(vm, l.timeline);
-  handle_keys(vm);
+  handle_keys(vm, session);
   if (m_ui.show_help) draw_help();
+  draw_about(vm, display_size);
+}
+
+void Dashboard::draw_about(ViewModel& vm, ImVec2 display_size) {
   if (m_show_about) {
     ImGui::SetNextWindowPos(ImVec2(display_size.x / 2, display_size.y / 2), ImGuiCond_Appearing,
                             ImVec2(0.5f, 0.5f));
@@ -101,17 +274,33 @@ void Dashboard::draw(ViewModel& vm, ImVec2 display_size) {
   }
 }
 
-void Dashboard::draw_menu(ViewModel& vm) {
-  auto later = [](const char* what) {
+void Dashboard::draw_menu(ViewModel& vm, Session* session) {
+  auto why_not = [](const char* what) {
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", what);
   };
+  const bool can = session != nullptr;
   if (ImGui::BeginMenu("File")) {
-    ImGui::MenuItem("Open scenario…", "Ctrl+O", false, false);
-    later("Opening scenario files comes with the scenario format.");
-    ImGui::MenuItem("Scenario browser…", nullptr, false, false);
-    later("Browsing the bundled scenarios comes with the scenario format.");
-    if (ImGui::BeginMenu("Export", false)) ImGui::EndMenu();
-    later("Exports (transcript, pcap, HTML report) will be offered here.");
+    if (ImGui::MenuItem("Open scenario…", "Ctrl+O", false, can)) m_dialogs.show_open();
+    if (ImGui::BeginMenu("Open recent", can && !session->recent().entries().empty())) {
+      // Opened after the loop: a successful open reorders the list being drawn.
+      std::optional<std::string> chosen;
+      for (const std::string& path : session->recent().entries()) {
+        if (ImGui::MenuItem(path.c_str())) chosen = path;
+      }
+      ImGui::EndMenu();
+      if (chosen) apply(DialogRequest{DialogRequest::Kind::Open, *chosen, {}, {}, {}}, *session);
+    }
+    if (ImGui::MenuItem("Scenario browser…", nullptr, false, can)) m_dialogs.show_browser();
+    if (ImGui::BeginMenu("Export", can)) {
+      for (int k = 0; k < static_cast<int>(ExportKind::Count); ++k) {
+        const auto kind = static_cast<ExportKind>(k);
+        const std::string label = std::string(to_string(kind)) + "…";
+        if (ImGui::MenuItem(label.c_str(), k == 0 ? "Ctrl+E" : nullptr))
+          m_dialogs.show_export(kind, vm.run().metadata);
+      }
+      ImGui::EndMenu();
+    }
+    if (!can) why_not("Opening and exporting need the full application.");
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_quit = true;
     ImGui::EndMenu();
@@ -129,8 +318,22 @@ void Dashboard::draw_menu(ViewModel& vm) {
     if (ImGui::MenuItem("Wire + messages", nullptr, vm.filter() == Filter::wire_and_messages()))
       vm.set_filter(Filter::wire_and_messages());
     ImGui::Separator();
-    ImGui::MenuItem("Compare same-domain / cross-domain", nullptr, false, false);
-    later("Side-by-side comparison comes with the scenarios.");
+    const bool comparing = can && session->comparing();
+    if (ImGui::MenuItem("Compare same-domain / cross-domain", nullptr, comparing, can)) {
+      if (comparing)
+        session->close_compare();
+      else
+        compare_with_partner(*session);
+    }
+    if (ImGui::MenuItem("Compare with…", nullptr, false, can)) m_dialogs.show_browser(true);
+    if (comparing) {
+      if (ImGui::MenuItem("B follows A by phase", nullptr,
+                          session->sync().mode() == SyncMode::ByPhase))
+        session->sync().set_mode(SyncMode::ByPhase);
+      if (ImGui::MenuItem("B follows A by time", nullptr,
+                          session->sync().mode() == SyncMode::ByTime))
+        session->sync().set_mode(SyncMode::ByTime);
+    }
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
@@ -138,7 +341,7 @@ void Dashboard::draw_menu(ViewModel& vm) {
     if (ImGui::MenuItem("About this run")) m_show_about = true;
     ImGui::EndMenu();
   }
-  const std::string& title = vm.run().metadata.title;
+  const std::string& title = m_ui.status.empty() ? vm.run().metadata.title : m_ui.status;
   const float w = ImGui::CalcTextSize(title.c_str()).x;
   ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - w - 16));
   ImGui::TextDisabled("%s", title.c_str());
@@ -169,13 +372,19 @@ void Dashboard::draw_help() {
   ImGui::End();
 }
 
-void Dashboard::handle_keys(ViewModel& vm) {
+void Dashboard::handle_keys(ViewModel& vm, Session* session) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  if (m_help_key >= 0 && ImGui::IsKeyPressed(m_help_key, false)) m_ui.show_help = !m_ui.show_help;
+  // While a modal dialog is open, keys belong to it.
+  if (m_dialogs.any_open()) return;
+  if (platform_key(m_keys.help)) m_ui.show_help = !m_ui.show_help;
   if (m_ui.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
     m_ui.show_help = false;
-  if (io.KeyCtrl && m_quit_key >= 0 && ImGui::IsKeyPressed(m_quit_key, false)) m_quit = true;
+  if (io.KeyCtrl && platform_key(m_keys.quit)) m_quit = true;
+  if (io.KeyCtrl && session != nullptr && platform_key(m_keys.open)) m_dialogs.show_open();
+  if (io.KeyCtrl && session != nullptr && platform_key(m_keys.export_run))
+    m_dialogs.show_export(ExportKind::Transcript, vm.run().metadata);
+  if (io.KeyCtrl) return;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false))
     vm.execute(Command::PlayPause);
   if (key_pressed(ImGuiKey_RightArrow))

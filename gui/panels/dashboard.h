@@ -11,14 +11,28 @@
 //   │ Timeline                                              │
 //   └───────────────────────────────────────────────────────┘
 //
-// The File menu holds the places for opening scenarios, the scenario browser and exports, and
-// the View menu the place for compare mode; they are disabled until those exist.
+// Compare mode (two runs of a Session) replaces the layer stack, inspector and narration:
+//
+//   ┌──────────────── menu bar ─────────────────────────────┐
+//   │ Topology · A               │ Topology · B              │
+//   ├──────────────┬─────────────┴─┬───────────────────────┤
+//   │ Conversation · A │ Differences │ Conversation · B      │
+//   ├──────────────┴───────────────┴───────────────────────┤
+//   │ Timeline (drives A; B follows)                        │
+//   └───────────────────────────────────────────────────────┘
+//
+// The File menu opens scenario files, the scenario browser and the exports (dialogs.h).
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
+#include "gui/panels/compare_panel.h"
 #include "gui/panels/conversation_panel.h"
+#include "gui/panels/dialogs.h"
 #include "gui/panels/inspector_panel.h"
 #include "gui/panels/layer_stack_panel.h"
 #include "gui/panels/narration_panel.h"
@@ -34,6 +48,20 @@ struct DashboardLayout {
 // `timeline_height` fits the timeline's two rows.
 DashboardLayout layout_dashboard(ImVec2 display, float menu_height, float timeline_height);
 
+struct CompareLayout {
+  PanelRect topology_a, topology_b, conversation_a, differences, conversation_b, timeline;
+};
+CompareLayout layout_compare(ImVec2 display, float menu_height, float timeline_height);
+
+// Key indices in ImGui's KeysDown for keys ImGui 1.86 does not name (the platform backend's key
+// codes); -1 for none.
+struct PlatformKeys {
+  int help = -1;        // F1: shortcuts help
+  int quit = -1;        // Ctrl+Q
+  int open = -1;        // Ctrl+O: open a scenario file
+  int export_run = -1;  // Ctrl+E: export
+};
+
 // The keyboard shortcuts, for the help window and the docs: key name, what it does.
 struct Shortcut {
   const char* keys;
@@ -45,20 +73,40 @@ class Dashboard {
  public:
   explicit Dashboard(UiShared& ui);
 
-  // Draws one frame of the whole window and applies the keys pressed in it.
+  // Draws one frame of the whole window for one run with no session (no opening, exporting or
+  // comparing), and applies the keys pressed in it.
   void draw(ViewModel& vm, ImVec2 display_size);
+  // Draws one frame of `session`: its run, or its two runs in compare mode, with the File
+  // menu's dialogs; carries out what the user asked (open, compare, export).
+  void draw(Session& session, ImVec2 display_size);
   bool quit_requested() const { return m_quit; }
-  // Key indices in ImGui's KeysDown for keys ImGui 1.86 does not name (the platform backend's
-  // key codes): F1 opens the help, Ctrl+Q quits. -1 for none.
-  void set_platform_keys(int help_key, int quit_key) {
-    m_help_key = help_key;
-    m_quit_key = quit_key;
+  // A screenshot the user asked for through Export; the window takes it (it needs the pixels).
+  std::optional<std::filesystem::path> take_screenshot_request() {
+    return std::exchange(m_screenshot_request, std::nullopt);
   }
+  Dialogs& dialogs() { return m_dialogs; }
+  // Carries out a dialog's request (public for tests).
+  void apply(const DialogRequest& request, Session& session);
+  // Starts compare mode with the natural partner of the open run (the same-domain demo or
+  // lesson for a cross-domain one and back); opens the browser to choose when there is none.
+  void compare_with_partner(Session& session);
+  // The titles of the tiled panel windows of the last frame, which never overlap
+  // (frame_layers.h).
+  std::span<const std::string> tile_windows() const {
+    return m_comparing ? std::span<const std::string>(m_compare_tiles)
+                       : std::span<const std::string>(m_tile_windows);
+  }
+  void set_platform_keys(const PlatformKeys& keys) { m_keys = keys; }
 
  private:
-  void draw_menu(ViewModel& vm);
+  void draw_single(ViewModel& vm, Session* session, ImVec2 display_size);
+  void draw_compare(Session& session, ImVec2 display_size);
+  float draw_menu_bar(ViewModel& vm, Session* session);
+  void draw_menu(ViewModel& vm, Session* session);
   void draw_help();
-  void handle_keys(ViewModel& vm);
+  void draw_about(ViewModel& vm, ImVec2 display_size);
+  void handle_keys(ViewModel& vm, Session* session);
+  float timeline_height() const;
 
   UiShared& m_ui;
   TopologyPanel m_topology;
@@ -67,10 +115,18 @@ class Dashboard {
   ConversationPanel m_conversation;
   InspectorPanel m_inspector;
   TimelinePanel m_timeline;
+  TopologyPanel m_topology_b;
+  ConversationPanel m_conversation_a;
+  ConversationPanel m_conversation_b;
+  DifferencesPanel m_differences;
+  Dialogs m_dialogs;
+  std::optional<std::filesystem::path> m_screenshot_request;
   bool m_quit = false;
   bool m_show_about = false;
-  int m_help_key = -1;
-  int m_quit_key = -1;
+  bool m_comparing = false;  // the last frame was drawn in compare mode
+  std::vector<std::string> m_tile_windows;
+  std::vector<std::string> m_compare_tiles;
+  PlatformKeys m_keys;
 };
 
 }  // namespace mailscope::gui

@@ -4,6 +4,8 @@
 // Panels read the view-model and draw; they own no simulation state, only caches of what they
 // computed from it (keyed by the view-model's revision).
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include <imgui.h>
@@ -23,6 +25,12 @@ struct UiShared {
   bool show_help = false;
   Credentials credentials = Credentials::Mask;
   bool reset_topology_view = false;  // set by the menu, consumed by the topology panel
+  // Where bundled lessons are (the scenario browser, names on the command line), and the seed
+  // runs opened from the GUI use.
+  std::filesystem::path scenario_dir;
+  std::uint64_t seed = 1;
+  // The last export's outcome for the menu bar ("wrote run.pcap (12 345 bytes)"); empty for none.
+  std::string status;
 };
 
 struct PanelRect {

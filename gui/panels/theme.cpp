@@ -87,6 +87,12 @@ std::string_view pdu_name(Layer layer) {
 }
 
 Fonts load_fonts(ImGuiIO& io, float size_px, const std::string& font_dir) {
+  Fonts fonts = load_fonts(*io.Fonts, size_px, font_dir);
+  io.FontDefault = fonts.regular;
+  return fonts;
+}
+
+Fonts load_fonts(ImFontAtlas& atlas, float size_px, const std::string& font_dir) {
   Fonts fonts;
   auto add = [&](const char* file, float size) -> ImFont* {
     const std::string path = font_dir + "/" + file;
@@ -95,7 +101,7 @@ Fonts load_fonts(ImGuiIO& io, float size_px, const std::string& font_dir) {
     ImFontConfig config;
     config.OversampleH = 2;
     config.OversampleV = 1;
-    return io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, kGlyphRanges);
+    return atlas.AddFontFromFileTTF(path.c_str(), size, &config, kGlyphRanges);
   };
   fonts.regular = add("DejaVuSans.ttf", size_px);
   fonts.bold = add("DejaVuSans-Bold.ttf", size_px);
@@ -104,12 +110,11 @@ Fonts load_fonts(ImGuiIO& io, float size_px, const std::string& font_dir) {
   if (fonts.regular == nullptr) {
     ImFontConfig config;
     config.SizePixels = size_px;
-    fonts.regular = io.Fonts->AddFontDefault(&config);
+    fonts.regular = atlas.AddFontDefault(&config);
   }
   if (fonts.bold == nullptr) fonts.bold = fonts.regular;
   if (fonts.mono == nullptr) fonts.mono = fonts.regular;
   if (fonts.small == nullptr) fonts.small = fonts.regular;
-  io.FontDefault = fonts.regular;
   return fonts;
 }
 

@@ -31,6 +31,9 @@ std::string_view pdu_name(Layer layer);     // "segment"
 // the content scale), with the glyphs our text uses (Latin-1, arrows, box drawing, shapes).
 // Missing files fall back to ImGui's built-in font, so the GUI still starts.
 Fonts load_fonts(ImGuiIO& io, float size_px, const std::string& font_dir);
+// The same into an atlas that no ImGui context uses yet (built on another thread at start-up);
+// set io.FontDefault = regular once a context uses it.
+Fonts load_fonts(ImFontAtlas& atlas, float size_px, const std::string& font_dir);
 // The MailScope look on top of ImGui's dark style, with sizes multiplied by `scale`.
 void apply_style(float scale);
 

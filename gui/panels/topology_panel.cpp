@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/time.h"
+#include "gui/panels/frame_layers.h"
 
 namespace mailscope::gui {
 
@@ -183,7 +184,9 @@ void TopologyPanel::ensure_layout(const ViewModel& vm) {
 TopologyPanel::View TopologyPanel::fit(ImVec2 canvas_pos, ImVec2 canvas_size) const {
   const Bounds& b = m_layout.bounds;
   // Room around the nodes for their icons, labels and domain frames.
-  const float margin_x = 1.15f, margin_top = 1.35f, margin_bottom = 1.25f;
+  // A caption (compare mode) adds a line of text over the network.
+  const float margin_x = 1.15f, margin_bottom = 1.25f;
+  const float margin_top = m_caption.empty() ? 1.35f : 2.1f;
   const float w = std::max(b.max.x - b.min.x, 0.0f) + 2 * margin_x;
   const float h = std::max(b.max.y - b.min.y, 0.0f) + margin_top + margin_bottom;
   const float s0 = std::min(canvas_size.x / w, canvas_size.y / h);
@@ -240,7 +243,8 @@ void TopologyPanel::draw_content(ViewModel& vm) {
   dl->PushClipRect(canvas_pos, canvas_pos + canvas_size, true);
   dl->AddRectFilled(canvas_pos, canvas_pos + canvas_size, IM_COL32(20, 23, 30, 255));
 
-  std::vector<ImVec2> pos(topo.nodes.size());
+  std::vector<ImVec2>& pos = m_positions;
+  pos.resize(topo.nodes.size());
   for (std::size_t i = 0; i < topo.nodes.size(); ++i)
     pos[i] = view.to_screen(m_layout.positions[i]);
   auto node_pos = [&](NodeId id) -> std::optional<ImVec2> {
@@ -326,6 +330,50 @@ void TopologyPanel::draw_content(ViewModel& vm) {
     if (hovered && length(io.MousePos - c) < r * 1.2f) hovered_node = i;
   }
 
+  // Overlays: the phase in the top-left corner, the legend and mouse hints along the bottom.
+  if (const auto phase = vm.current_phase()) {
+    const Phase& p = index.phases()[*phase];
+    const std::string text = "Phase " + std::to_string(*phase + 1) + " of " +
+                             std::to_string(index.phases().size()) + " — " + p.label;
+    ImVec2 at = canvas_pos + ImVec2(10, 8);
+    if (!m_caption.empty()) {
+      dl->AddText(bold, bold->FontSize, at, IM_COL32(235, 238, 245, 255), m_caption.c_str());
+      at.y += bold->FontSize * 1.3f;
+    }
+    dl->AddCircleFilled(at + ImVec2(6, bold->FontSize * 0.55f), 5.0f * ui_scale,
+                        phase_colour(p.kind), 16);
+    dl->AddText(bold, bold->FontSize, at + ImVec2(18 * ui_scale, 0), phase_colour(p.kind),
+                text.c_str());
+  }
+  {
+    ImVec2 at = canvas_pos + ImVec2(10, canvas_size.y - small->FontSize - 8);
+    for (Protocol p : m_protocols_present) {
+      const std::string name(to_string(p));
+      dl->AddRectFilled(at + ImVec2(0, 2), at + ImVec2(small->FontSize - 2, small->FontSize),
+                        protocol_colour(p), 2.0f);
+      dl->AddText(small, small->FontSize, at + ImVec2(small->FontSize + 2, 0),
+                  IM_COL32(190, 196, 210, 255), name.c_str());
+      at.x +=
+          small->FontSize + 10 + small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, name.c_str()).x;
+    }
+    const char* hint = "wheel: zoom · drag: pan · double-click: fit";
+    const ImVec2 hs = small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, hint);
+    dl->AddText(small, small->FontSize,
+                canvas_pos + ImVec2(canvas_size.x - hs.x - 10, canvas_size.y - hs.y - 8),
+                IM_COL32(120, 128, 145, 255), hint);
+  }
+  dl->PopClipRect();
+
+  // The packet moves every frame during playback; everything above changes only when the step
+  // does. The packet gets a child window of its own so that it is the only draw list that
+  // changes between frames and the renderer can keep the rest of the window (frame_layers.h).
+  ImGui::SetCursorScreenPos(canvas_pos);
+  ImGui::BeginChild(kLiveLayerName, canvas_size, false,
+                    ImGuiWindowFlags_NoInputs | ImGuiWindowFlags_NoBackground |
+                        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+                        ImGuiWindowFlags_NoSavedSettings);
+  dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(canvas_pos, canvas_pos + canvas_size, true);
   // The packet of the current step.
   if (cur != kNoEvent) {
     const TraceEvent& ev = trace.event(cur);
@@ -381,36 +429,8 @@ void TopologyPanel::draw_content(ViewModel& vm) {
                   IM_COL32(30, 34, 44, 255), "i");
     }
   }
-
-  // Overlays: the phase in the top-left corner, the legend and mouse hints along the bottom.
-  if (const auto phase = vm.current_phase()) {
-    const Phase& p = index.phases()[*phase];
-    const std::string text = "Phase " + std::to_string(*phase + 1) + " of " +
-                             std::to_string(index.phases().size()) + " — " + p.label;
-    const ImVec2 at = canvas_pos + ImVec2(10, 8);
-    dl->AddCircleFilled(at + ImVec2(6, bold->FontSize * 0.55f), 5.0f * ui_scale,
-                        phase_colour(p.kind), 16);
-    dl->AddText(bold, bold->FontSize, at + ImVec2(18 * ui_scale, 0), phase_colour(p.kind),
-                text.c_str());
-  }
-  {
-    ImVec2 at = canvas_pos + ImVec2(10, canvas_size.y - small->FontSize - 8);
-    for (Protocol p : m_protocols_present) {
-      const std::string name(to_string(p));
-      dl->AddRectFilled(at + ImVec2(0, 2), at + ImVec2(small->FontSize - 2, small->FontSize),
-                        protocol_colour(p), 2.0f);
-      dl->AddText(small, small->FontSize, at + ImVec2(small->FontSize + 2, 0),
-                  IM_COL32(190, 196, 210, 255), name.c_str());
-      at.x +=
-          small->FontSize + 10 + small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, name.c_str()).x;
-    }
-    const char* hint = "wheel: zoom · drag: pan · double-click: fit";
-    const ImVec2 hs = small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, hint);
-    dl->AddText(small, small->FontSize,
-                canvas_pos + ImVec2(canvas_size.x - hs.x - 10, canvas_size.y - hs.y - 8),
-                IM_COL32(120, 128, 145, 255), hint);
-  }
   dl->PopClipRect();
+  ImGui::EndChild();
 
   // Mouse: click selects (a press and release without dragging), hover explains.
   if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&

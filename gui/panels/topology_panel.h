@@ -5,6 +5,7 @@
 // already crossed stay coloured, so the path of one message reads at a glance.
 // Mouse: wheel zooms, drag pans, double-click resets the view, click selects a node.
 
+#include <string>
 #include <vector>
 
 #include "gui/core/layout.h"
@@ -14,7 +15,11 @@ namespace mailscope::gui {
 
 class TopologyPanel final : public Panel {
  public:
-  explicit TopologyPanel(UiShared& ui) : Panel("Topology", ui) {}
+  explicit TopologyPanel(UiShared& ui, std::string title = "Topology")
+      : Panel(std::move(title), ui) {}
+  // A line written above the phase in the top-left corner (compare mode names the run); empty
+  // for none.
+  void set_caption(std::string caption) { m_caption = std::move(caption); }
 
  protected:
   void draw_content(ViewModel& vm) override;
@@ -36,6 +41,8 @@ class TopologyPanel final : public Panel {
   const TopologySnapshot* m_laid_out = nullptr;  // the snapshot m_layout was made for
   TopologyLayout m_layout;
   std::vector<Protocol> m_protocols_present;  // for the legend, in enum order
+  std::string m_caption;
+  std::vector<ImVec2> m_positions;  // screen position of each node this frame; reused
   float m_zoom = 1.0f;
   ImVec2 m_pan{0, 0};  // pixels, added after fitting
 };

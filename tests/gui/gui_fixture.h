@@ -22,6 +22,17 @@ inline const LoadedRun& demo_run() {
   return *run;
 }
 
+// The same-domain demo (alice@outlook.com to carol@outlook.com), for compare mode.
+inline const LoadedRun& same_domain_run() {
+  static const std::unique_ptr<LoadedRun> run = [] {
+    DemoRunSource source(1, DemoStory::SameDomain);
+    auto loaded = source.load();
+    EXPECT_TRUE(loaded.ok());
+    return std::make_unique<LoadedRun>(std::move(loaded).value());
+  }();
+  return *run;
+}
+
 inline EventId find_event(const Trace& trace, const std::function<bool(const TraceEvent&)>& match,
                           EventId from = 0) {
   for (EventId id = from; id < trace.size(); ++id) {
@@ -31,7 +42,8 @@ inline EventId find_event(const Trace& trace, const std::function<bool(const Tra
 }
 
 // The same, for matches that need the event's id too.
-inline EventId find_event_id(const Trace& trace, const std::function<bool(EventId, const TraceEvent&)>& match) {
+inline EventId find_event_id(const Trace& trace,
+                             const std::function<bool(EventId, const TraceEvent&)>& match) {
   for (EventId id = 0; id < trace.size(); ++id) {
     if (match(id, trace.event(id))) return id;
   }

@@ -6,6 +6,7 @@
 
 #include "gui/core/describe.h"
 #include "gui/panels/dashboard.h"
+#include "gui/panels/frame_layers.h"
 #include "gui_fixture.h"
 
 namespace mailscope::gui {
@@ -41,7 +42,9 @@ class Headless : public ::testing::Test {
     ASSERT_TRUE(
         m_ui.lessons.load_directory(std::string(MAILSCOPE_SOURCE_DIR) + "/assets/lessons").ok());
     m_dashboard = std::make_unique<Dashboard>(m_ui);
-    m_dashboard->set_platform_keys(kF1Key, -1);
+    PlatformKeys keys;
+    keys.help = kF1Key;
+    m_dashboard->set_platform_keys(keys);
   }
   void TearDown() override {
     m_dashboard.reset();
@@ -147,7 +150,8 @@ TEST_F(Headless, InspectorShowsTheFrameWithTheEventsLayerMarked) {
 
   // A DNS query in its frame: the UDP payload is decoded as DNS.
   const EventId query_l2 = testing::find_event_id(trace, [&](EventId id, const TraceEvent& e) {
-    return e.layer == Layer::Link && e.kind == EventKind::Send && vm.index().protocol(id) == Protocol::Dns;
+    return e.layer == Layer::Link && e.kind == EventKind::Send &&
+           vm.index().protocol(id) == Protocol::Dns;
   });
   const Inspection dns = inspect_event(vm, query_l2);
   EXPECT_TRUE(std::any_of(dns.fields.begin(), dns.fields.end(), [](const wire::Field& f) {
@@ -203,6 +207,171 @@ TEST_F(Headless, NarrationAndLessonsFollowTheStep) {
     if (missing) ADD_FAILURE() << "no lesson for " << describe_step(vm.index(), id);
   }
   EXPECT_EQ(without, 0u);
+}
+
+}  // namespace
+}  // namespace mailscope::gui
+
+namespace mailscope::gui {
+namespace {
+
+constexpr int kOKey = 310, kEKey = 311;
+
+// The dashboard over a Session: compare mode, dialogs and the frame layers.
+class HeadlessSession : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1280, 720);
+    io.DeltaTime = 1.0f / 60.0f;
+    m_ui.fonts = load_fonts(io, 15.0f, "/usr/share/fonts/truetype/dejavu");
+    apply_style(1.0f);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    m_ui.scenario_dir = std::string(MAILSCOPE_SOURCE_DIR) + "/scenarios";
+    m_dashboard = std::make_unique<Dashboard>(m_ui);
+    PlatformKeys keys;
+    keys.open = kOKey;
+    keys.export_run = kEKey;
+    m_dashboard->set_platform_keys(keys);
+    io.KeyMap[ImGuiKey_Escape] = 312;
+    DemoRunSource demo(1);
+    ASSERT_TRUE(m_session.open(demo, "demo"));
+  }
+  void TearDown() override {
+    m_dashboard.reset();
+    ImGui::DestroyContext();
+  }
+  void frame(int key = -1, bool ctrl = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
+    if (key >= 0) io.KeysDown[key] = true;
+    io.KeyCtrl = ctrl;
+    ImGui::NewFrame();
+    m_dashboard->draw(m_session, io.DisplaySize);
+    ImGui::Render();
+  }
+
+  UiShared m_ui;
+  Session m_session;
+  std::unique_ptr<Dashboard> m_dashboard;
+};
+
+TEST_F(HeadlessSession, CompareWithThePartnerPutsTheCrossDomainRunOnTheLeft) {
+  DemoRunSource same(1, DemoStory::SameDomain);
+  ASSERT_TRUE(m_session.open(same, "demo-same-domain"));
+  m_dashboard->compare_with_partner(m_session);
+  ASSERT_TRUE(m_session.comparing());
+  EXPECT_EQ(m_session.vm().run().metadata.id, "demo");
+  EXPECT_EQ(m_session.compare_vm().run().metadata.id, "demo-same-domain");
+  // Every step draws in compare mode, and the right follows.
+  for (std::size_t step = 0; step < m_session.vm().step_count(); step += 97) {
+    m_session.vm().seek_step(step);
+    frame();
+    EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 1000);
+  }
+  m_session.vm().end();
+  frame();
+  EXPECT_EQ(m_session.compare_vm().step(), m_session.compare_vm().step_count() - 1);
+  // The tiles are compare mode's.
+  EXPECT_EQ(m_dashboard->tile_windows().size(), 7u);
+  EXPECT_EQ(m_dashboard->tile_windows()[1], "Topology · B");
+  m_session.close_compare();
+  frame();
+  EXPECT_EQ(m_dashboard->tile_windows()[1], "Layer stack");
+}
+
+TEST_F(HeadlessSession, CtrlOOpensTheFileDialogAndCtrlEtheExportDialog) {
+  frame();
+  EXPECT_FALSE(m_dashboard->dialogs().any_open());
+  frame(kOKey, true);
+  frame();
+  EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::Open);
+  // Keys belong to the dialog while it is open: Ctrl+E does not open another.
+  frame(kEKey, true);
+  frame();
+  EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::Open);
+  // Escape closes it; then Ctrl+E opens the export dialog.
+  const int escape = ImGui::GetIO().KeyMap[ImGuiKey_Escape];
+  if (escape >= 0) {
+    frame(escape);
+    frame();
+    EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::None);
+    frame(kEKey, true);
+    frame();
+    EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::Export);
+  }
+}
+
+TEST_F(HeadlessSession, DialogRequestsAreCarriedOut) {
+  // Opening an unknown name: the error dialog, the run stays.
+  m_dashboard->apply(DialogRequest{DialogRequest::Kind::Open, "no-such-lesson", {}, {}, {}},
+                     m_session);
+  ASSERT_TRUE(m_session.error().has_value());
+  EXPECT_EQ(m_session.vm().run().metadata.id, "demo");
+  frame();
+  frame();
+  EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::Error);
+  m_session.dismiss_error();
+  // The browser's list comes from the catalog.
+  m_dashboard->dialogs().show_browser();
+  frame();
+  ASSERT_NE(m_dashboard->dialogs().catalog(), nullptr);
+  EXPECT_EQ(m_dashboard->dialogs().catalog()->entries[0].spec, "demo");
+  // A screenshot request is handed to the window; an export is written.
+  DialogRequest shot;
+  shot.kind = DialogRequest::Kind::Export;
+  shot.export_kind = ExportKind::Screenshot;
+  shot.path = "/tmp/x.png";
+  m_dashboard->apply(shot, m_session);
+  EXPECT_EQ(m_dashboard->take_screenshot_request(), std::filesystem::path("/tmp/x.png"));
+  EXPECT_EQ(m_dashboard->take_screenshot_request(), std::nullopt);
+  DialogRequest bad_export = shot;
+  bad_export.export_kind = ExportKind::Transcript;
+  bad_export.path = "/nonexistent-dir/t.txt";
+  m_dashboard->apply(bad_export, m_session);
+  EXPECT_TRUE(m_session.error().has_value());
+}
+
+TEST_F(HeadlessSession, OnlyTheLiveLayerChangesWhileAStepAnimates) {
+  ViewModel& vm = m_session.vm();
+  // A frame crossing a wire: the packet moves along the link.
+  const EventId wire = testing::find_event(
+      vm.trace(),
+      [](const TraceEvent& e) { return e.layer == Layer::Physical && e.kind == EventKind::Send; },
+      100);
+  vm.seek_event(wire);
+  FrameLayers layers;
+  DrawSignature cached, live;
+  auto draw_and_sign = [&](bool& cached_changed, bool& live_changed) {
+    frame();
+    const ImDrawData& data = *ImGui::GetDrawData();
+    split_frame(data, m_dashboard->tile_windows(), layers);
+    cached_changed = cached.update(layers.cached, data.DisplaySize, data.FramebufferScale);
+    live_changed = live.update(layers.live, data.DisplaySize, data.FramebufferScale);
+  };
+  bool c = false, l = false;
+  draw_and_sign(c, l);
+  draw_and_sign(c, l);  // ImGui settles window sizes on the second frame
+  ASSERT_FALSE(layers.live.empty());
+  EXPECT_TRUE(std::any_of(layers.live.begin(), layers.live.end(), [](const ImDrawList* d) {
+    return std::string_view(d->_OwnerName).find(kLiveLayerName) != std::string_view::npos;
+  }));
+  EXPECT_EQ(layers.cached.size() + layers.live.size(),
+            static_cast<std::size_t>(ImGui::GetDrawData()->CmdListsCount));
+  vm.tick(0.2);  // the animation moves on, the step does not
+  draw_and_sign(c, l);
+  EXPECT_FALSE(c) << "the panels changed although the step did not";
+  EXPECT_TRUE(l) << "the packet did not move";
+  vm.step_forward();
+  draw_and_sign(c, l);
+  EXPECT_TRUE(c);
+  cached.invalidate();
+  draw_and_sign(c, l);
+  EXPECT_TRUE(c);  // after invalidate() the next signature always counts as a change
 }
 
 }  // namespace
