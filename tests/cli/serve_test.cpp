@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -134,6 +135,36 @@ TEST(Serve, PortAlreadyInUseIsAClearErrorWithStatusTwo) {
   EXPECT_EQ(server.line(), "");  // no READY line
   EXPECT_EQ(server.stop(), 2);
   close(blocker);
+}
+
+// The course's Nodemailer snippet (docs/examples/nodemailer.js) against the served lesson; runs
+// when node and the nodemailer package are installed.
+TEST(Serve, CourseNodemailerExampleSubmitsThroughStartTlsAndAuth) {
+  if (std::system("node -e \"require('nodemailer')\" > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "node with the nodemailer package is not installed";
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("mailscope-nodemailer-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string ca = (dir / "ca.pem").string();
+  const std::string transcript = (dir / "session.txt").string();
+  Server server({"serve", "cross-domain", "--speed", "20", "--expose", "smtp.gmail.com:587=0",
+                 "--ca-out", ca, "--transcript", transcript});
+  const std::string ready = server.line();
+  std::smatch match;
+  ASSERT_TRUE(
+      std::regex_search(ready, match, std::regex(R"(^READY \{"smtp.gmail.com:587": (\d+)\})")))
+      << ready;
+  const std::string command = "MAILSCOPE_PORT=" + std::string(match[1]) + " MAILSCOPE_CA=" + ca +
+                              " node " + MAILSCOPE_SOURCE_DIR + "/docs/examples/nodemailer.js";
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(server.stop(), 0);
+  std::ifstream in(transcript);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("C: STARTTLS"), std::string::npos);
+  EXPECT_NE(text.str().find("C: AUTH PLAIN"), std::string::npos);
+  EXPECT_NE(text.str().find("Subject: New Snippet"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
