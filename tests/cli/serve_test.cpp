@@ -167,4 +167,30 @@ TEST(Serve, CourseNodemailerExampleSubmitsThroughStartTlsAndAuth) {
   std::filesystem::remove_all(dir);
 }
 
+// Python's smtplib submits with STARTTLS and AUTH, the simulation relays the message across
+// domains, and imaplib and poplib read it back byte for byte (tests/cli/scripts).
+TEST(Serve, PythonSmtplibImaplibPoplibAgainstTheServedLesson) {
+  if (std::system("python3 -c 'import imaplib, poplib, smtplib, ssl' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "python3 is not installed";
+  const auto ca = std::filesystem::temp_directory_path() /
+                  ("mailscope-python-ca-" + std::to_string(getpid()) + ".pem");
+  Server server({"serve", "cross-domain", "--speed", "50", "--expose", "smtp.outlook.com:587=0",
+                 "--expose", "smtp.gmail.com:993=0", "--expose", "smtp.gmail.com:995=0", "--ca-out",
+                 ca.string()});
+  const std::string ready = server.line();
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(
+      ready, match,
+      std::regex(
+          R"(^READY \{"smtp.outlook.com:587": (\d+), "smtp.gmail.com:993": (\d+), "smtp.gmail.com:995": (\d+)\})")))
+      << ready;
+  const std::string command = "python3 " + std::string(MAILSCOPE_SOURCE_DIR) +
+                              "/tests/cli/scripts/python_clients.py " + ca.string() + " " +
+                              std::string(match[1]) + " " + std::string(match[2]) + " " +
+                              std::string(match[3]);
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(server.stop(), 0);
+  std::filesystem::remove(ca);
+}
+
 }  // namespace
