@@ -1,5 +1,6 @@
 #include "cli/layers.h"
 
+#include <iostream>
 #include <sstream>
 
 namespace mailscope::cli {
@@ -30,6 +31,13 @@ bool parse_layers(const std::string& text, exporter::TranscriptOptions& options)
     any = true;
   }
   return any;
+}
+
+bool parse_layers_option(const std::string& text, exporter::TranscriptOptions& options) {
+  if (parse_layers(text, options)) return true;
+  std::cerr << "mailscope: --layers: expected a list of 1,2,3,4,tls,7 or 'all', got '" << text
+            << "'\n";
+  return false;
 }
 
 }  // namespace mailscope::cli

@@ -28,11 +28,7 @@ void add_export_options(CLI::App& command, ExportPaths& paths) {
 int demo_command(std::uint64_t seed, const std::string& pcap_path, const std::string& layers,
                  bool quiet) {
   exporter::TranscriptOptions transcript;
-  if (!parse_layers(layers, transcript)) {
-    std::cerr << "mailscope: --layers: expected a list of 1,2,3,4,tls,7 or 'all', got '" << layers
-              << "'\n";
-    return 2;
-  }
+  if (!parse_layers_option(layers, transcript)) return 2;
   Simulator sim(seed);
   run_demo(sim);
   if (!quiet) exporter::write_transcript(sim.trace(), std::cout, transcript);

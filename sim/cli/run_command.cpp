@@ -28,11 +28,7 @@ std::optional<scenario::Scenario> load_for_command(const std::string& id_or_path
 
 int run_command(const RunArgs& args) {
   exporter::TranscriptOptions transcript;
-  if (!parse_layers(args.layers, transcript)) {
-    std::cerr << "mailscope: --layers: expected a list of 1,2,3,4,tls,7 or 'all', got '"
-              << args.layers << "'\n";
-    return 2;
-  }
+  if (!parse_layers_option(args.layers, transcript)) return 2;
   if (args.until_s && *args.until_s < 0) {
     std::cerr << "mailscope: --until: a time in seconds, not negative\n";
     return 2;
@@ -57,9 +53,8 @@ int run_command(const RunArgs& args) {
   options.progress = [&progress](TimeNs now, TimeNs end) { progress.update(now, end); };
   const world::RunReport report = world.run(options);
 
-  ExportPaths exports = args.exports;
   int status = 0;
-  if (auto error = write_exports(world, exports, transcript)) {
+  if (auto error = write_exports(world, args.exports, transcript)) {
     std::cerr << "mailscope: " << error->to_string() << "\n";
     status = 2;
   }

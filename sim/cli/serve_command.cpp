@@ -76,10 +76,7 @@ int serve_command(const ServeArgs& args) {
     exposures.push_back(*exposure);
   }
   exporter::TranscriptOptions transcript;
-  if (!parse_layers(args.layers, transcript)) {
-    std::cerr << "mailscope: --layers: expected a list of 1,2,3,4,tls,7 or 'all'\n";
-    return 2;
-  }
+  if (!parse_layers_option(args.layers, transcript)) return 2;
   auto scenario = load_for_command(args.scenario);
   if (!scenario) return 2;
   const scenario::Domain* attach =

@@ -45,7 +45,6 @@ services::DnsServerFault server_fault(scenario::DnsFailure failure) {
 Timeline::Timeline(World& world)
     : m_world(world),
       m_actions(world.scenario().timeline),
-      m_world_actions(m_actions.size()),
       m_done(m_actions.size(), false),
       m_rng(world.sim().rng("world/timeline")) {}
 

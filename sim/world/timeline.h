@@ -31,7 +31,7 @@ class Timeline {
 
   // Schedules the actions; call once, at virtual time zero.
   void start();
-  bool finished() const { return m_finished == m_world_actions; }
+  bool finished() const { return m_finished == m_actions.size(); }
   TimeNs finished_at() const { return m_finished_at; }
 
  private:
@@ -54,7 +54,6 @@ class Timeline {
 
   World& m_world;
   const std::vector<scenario::Action>& m_actions;
-  std::size_t m_world_actions;
   std::size_t m_finished = 0;
   TimeNs m_finished_at = -1;
   std::vector<bool> m_done;  // per action
