@@ -3,8 +3,8 @@
 // Bytes are never moved once stored, so a BlobRef stays valid for the life of the store, and
 // memory grows linearly with what is stored: no vector doubling, no per-frame allocation.
 
+#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -13,17 +13,25 @@
 
 namespace mailscope {
 
-struct BlobRef {
-  std::uint32_t chunk = 0;
-  std::uint32_t offset = 0;
-  std::uint32_t size = 0;
-  bool empty() const { return size == 0; }
-  // A sub-range [from, from + length) of this blob, clamped to its end.
-  BlobRef slice(std::uint32_t from, std::uint32_t length = UINT32_MAX) const {
-    if (from > size) from = size;
-    const std::uint32_t room = size - from;
-    return BlobRef{chunk, offset + from, length < room ? length : room};
-  }
+// Where a blob lies in its store: a 40-bit position and a 24-bit size in one word, so that a trace
+// event with two of them stays small (the trace holds tens of millions). A blob of 16 MiB or more
+// is marked by the largest size value and keeps its real size in the store, just before its
+// bytes; only the store can measure or slice such a blob, which is why slicing is the store's job.
+class BlobRef {
+ public:
+  constexpr BlobRef() = default;
+  bool empty() const { return m_bits == 0; }
+  friend bool operator==(BlobRef, BlobRef) = default;
+
+ private:
+  friend class BlobStore;
+  static constexpr int kSizeBits = 24;
+  static constexpr std::uint64_t kLargeSize = (std::uint64_t{1} << kSizeBits) - 1;
+  constexpr BlobRef(std::uint64_t position, std::uint64_t size_field)
+      : m_bits(position << kSizeBits | size_field) {}
+  std::uint64_t position() const { return m_bits >> kSizeBits; }
+  std::uint64_t size_field() const { return m_bits & kLargeSize; }
+  std::uint64_t m_bits = 0;  // position << 24 | size (0 = empty, kLargeSize = see the store)
 };
 
 class BlobStore {
@@ -32,18 +40,28 @@ class BlobStore {
   BlobRef store(std::string_view text);
   std::span<const std::uint8_t> bytes(BlobRef ref) const;
   std::string_view text(BlobRef ref) const;
+  std::size_t size(BlobRef ref) const { return bytes(ref).size(); }
+  // The sub-range [from, from + length) of a blob, clamped to its end; shares the bytes (but for
+  // a slice of 16 MiB or more that does not start the blob, which is stored again).
+  BlobRef slice(BlobRef ref, std::size_t from, std::size_t length = SIZE_MAX);
   std::size_t bytes_stored() const { return m_bytes_stored; }
   std::size_t bytes_reserved() const;
 
  private:
-  static constexpr std::size_t kChunkSize = 4 << 20;
-  struct Chunk {
-    HugeBuffer memory;
-    std::size_t used = 0;
-    std::uint8_t* data() const { return reinterpret_cast<std::uint8_t*>(memory.data()); }
-    std::size_t capacity() const { return memory.size(); }
-  };
-  std::vector<Chunk> m_chunks;
+  // Positions are laid out in windows of 4 MiB. A chunk covers one window, or several
+  // consecutive ones when a single blob is larger than a window; m_windows maps each window to
+  // its first byte.
+  static constexpr int kWindowBits = 22;
+  static constexpr std::size_t kWindowSize = std::size_t{1} << kWindowBits;
+  static constexpr std::uint64_t kPositionMax = std::uint64_t{1} << (64 - BlobRef::kSizeBits);
+  BlobRef make_ref(std::uint64_t position, std::uint64_t size) const;
+  const std::uint8_t* at(std::uint64_t position) const {
+    return m_windows[position >> kWindowBits] + (position & (kWindowSize - 1));
+  }
+  std::vector<HugeBuffer> m_chunks;
+  std::vector<std::uint8_t*> m_windows;
+  std::uint64_t m_next = 0;  // the position the next blob starts at
+  std::uint64_t m_end = 0;   // one past the last position of the newest chunk
   std::size_t m_bytes_stored = 0;
 };
 

@@ -96,10 +96,13 @@ std::uint64_t Trace::digest() const {
     fnv.add_value(static_cast<std::uint8_t>(e.layer));
     fnv.add_value(static_cast<std::uint16_t>(e.kind));
     fnv.add_value(e.detail);
-    fnv.add_value(e.data.size);
-    fnv.add(bytes(e.data));
-    fnv.add_value(e.text.size);
-    fnv.add(bytes(e.text));
+    // Sizes as 32-bit values, as digests were computed before references were packed.
+    const auto data = bytes(e.data);
+    fnv.add_value(static_cast<std::uint32_t>(data.size()));
+    fnv.add(data);
+    const auto text = bytes(e.text);
+    fnv.add_value(static_cast<std::uint32_t>(text.size()));
+    fnv.add(text);
   }
   return fnv.hash;
 }

@@ -41,7 +41,7 @@ enum class Layer : std::uint8_t {
 };
 std::string_view to_string(Layer layer);  // "L1" "L2" "L3" "L4" "TLS" "L7"
 
-enum class EventKind : std::uint16_t {
+enum class EventKind : std::uint8_t {
   Send,           // a PDU leaves this layer downwards (L1: first bit on the wire)
   Receive,        // a PDU arrives at this layer from below (L1: last bit arrived)
   Forward,        // a router moved a packet between interfaces
@@ -79,6 +79,7 @@ enum class DropReason : std::uint16_t {
 };
 std::string_view to_string(DropReason reason);
 
+// 40 bytes: a long run records tens of millions of these, so every field is as narrow as it can be.
 struct TraceEvent {
   TimeNs time = 0;
   EventId parent = kNoEvent;  // the event one layer up (sender) or down (receiver) that caused this
@@ -90,6 +91,7 @@ struct TraceEvent {
   BlobRef data;              // the PDU as bytes, starting at this layer's header
   BlobRef text;              // a line of text when the bytes alone do not say it
 };
+static_assert(sizeof(TraceEvent) == 40);
 
 struct NodeInfo {
   std::string name;  // "smtp.outlook.com"
@@ -132,6 +134,10 @@ class Trace {
   BlobRef store(std::string_view text) { return m_blobs.store(text); }
   std::span<const std::uint8_t> bytes(BlobRef ref) const { return m_blobs.bytes(ref); }
   std::string_view text(BlobRef ref) const { return m_blobs.text(ref); }
+  std::size_t size(BlobRef ref) const { return m_blobs.size(ref); }
+  BlobRef slice(BlobRef ref, std::size_t from, std::size_t length = SIZE_MAX) {
+    return m_blobs.slice(ref, from, length);
+  }
   std::span<const std::uint8_t> data(const TraceEvent& e) const { return m_blobs.bytes(e.data); }
   std::string_view text(const TraceEvent& e) const { return m_blobs.text(e.text); }
 
@@ -145,7 +151,7 @@ class Trace {
   std::vector<FlowInfo> m_flows;       // index 0 is kNoFlow
   ChunkedVector<TraceEvent> m_events;  // never reallocated: recording stays O(1)
   BlobStore m_blobs;
-  Observer m_observer;      // may be empty
+  Observer m_observer;       // may be empty
   bool m_observing = false;  // true while the observer runs
 };
 

@@ -108,8 +108,8 @@ void Host::output(std::uint32_t iface_index, wire::Ipv4Addr next_hop, std::size_
   auto record_upper = [&](BlobRef packet) {
     EventId ev = parent;
     if (l4 == L4Event::Send) {
-      ev = record(Layer::Transport, EventKind::Send,
-                  packet.slice(static_cast<std::uint32_t>(ip_header_len)), ev, flow, protocol);
+      ev = record(Layer::Transport, EventKind::Send, sim().trace().slice(packet, ip_header_len), ev,
+                  flow, protocol);
     }
     return record(Layer::Network, l3_kind, packet, ev, flow, protocol);
   };
@@ -137,7 +137,7 @@ void Host::output(std::uint32_t iface_index, wire::Ipv4Addr next_hop, std::size_
     m_scratch.resize(wire::EthernetHeader::kMinFrame, 0);
   wire::EthernetHeader{*mac, iface.mac, wire::EtherType::Ipv4}.emit(m_scratch);
   const BlobRef frame = sim().trace().store(m_scratch);
-  const EventId l3 = record_upper(frame.slice(wire::EthernetHeader::kLength, total));
+  const EventId l3 = record_upper(sim().trace().slice(frame, wire::EthernetHeader::kLength, total));
   const EventId l2 = record(Layer::Link, EventKind::Send, frame, l3, flow, 0x0800);
   if (iface.port.link != nullptr) iface.port.link->transmit(iface.port, frame, l2, flow);
 }
@@ -184,7 +184,7 @@ void Host::on_frame(std::uint32_t port, BlobRef frame, EventId l1_event, FlowId 
 }
 
 void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, FlowId link_flow) {
-  const BlobRef after_ethernet = frame.slice(wire::EthernetHeader::kLength);
+  const BlobRef after_ethernet = sim().trace().slice(frame, wire::EthernetHeader::kLength);
   wire::ByteView payload;
   const auto ip = wire::Ipv4Header::parse(sim().trace().bytes(after_ethernet), &payload);
   if (!ip) {
@@ -193,10 +193,11 @@ void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, F
                 after_ethernet, l2_event, link_flow);
     return;
   }
-  const BlobRef packet = after_ethernet.slice(0, ip->total_length);
+  const BlobRef packet = sim().trace().slice(after_ethernet, 0, ip->total_length);
   // The sender named the flow when it built the packet; only packets that arrived without one
   // (from outside the simulation, say) need the registry.
-  const FlowId flow = link_flow != kNoFlow ? link_flow : m_network.flows().classify(*ip, payload, id());
+  const FlowId flow =
+      link_flow != kNoFlow ? link_flow : m_network.flows().classify(*ip, payload, id());
   const Interface& iface = *m_interfaces[iface_index];
   const bool local = owns_address(ip->dst) || ip->dst == wire::Ipv4Addr::broadcast() ||
                      (iface.address && ip->dst == iface.address->broadcast());
@@ -213,7 +214,7 @@ void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, F
 
 void Host::deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteView payload,
                          EventId l3_event, FlowId flow) {
-  const BlobRef segment = packet.slice(ip.header_length);
+  const BlobRef segment = sim().trace().slice(packet, ip.header_length);
   switch (ip.protocol) {
     case wire::IpProtocol::Icmp:
       on_icmp(ip, payload, l3_event, flow);

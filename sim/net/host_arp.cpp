@@ -76,7 +76,7 @@ void Host::arp_learned(std::uint32_t iface_index, wire::Ipv4Addr ip, const wire:
 }
 
 void Host::on_arp(std::uint32_t iface_index, BlobRef frame, EventId l2_event) {
-  const BlobRef body = frame.slice(wire::EthernetHeader::kLength);
+  const BlobRef body = sim().trace().slice(frame, wire::EthernetHeader::kLength);
   const auto arp = wire::ArpPacket::parse(sim().trace().bytes(body));
   if (!arp) {
     record_drop(Layer::Link, DropReason::Malformed, body, l2_event, kNoFlow);

@@ -62,7 +62,7 @@ void Link::send_now(int side, const Queued& frame) {
   const EventId sent =
       sender.record(Layer::Physical, EventKind::Send, frame.frame, frame.parent, frame.flow);
   ++m_frames_sent;
-  dir.busy_until = m_sim.now() + serialization_delay(frame.frame.size);
+  dir.busy_until = m_sim.now() + serialization_delay(m_sim.trace().size(frame.frame));
   TimeNs arrival = dir.busy_until + m_config.latency;
   // Keep arrivals in order even if the latency was lowered meanwhile: a cable does not reorder.
   if (!dir.in_flight.empty() && arrival < dir.in_flight.back().arrival)

@@ -23,7 +23,7 @@ TEST(Trace, RecordsEventsWithSharedBytes) {
   TraceEvent child = trace.event(a);
   child.parent = a;
   child.layer = Layer::Transport;
-  child.data = child.data.slice(0, 4);
+  child.data = trace.slice(child.data, 0, 4);
   const EventId b = trace.record(child);
   EXPECT_EQ(trace.size(), 2u);
   EXPECT_EQ(trace.text(trace.event(b).data), "EHLO");
