@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
   start = Clock::now();
   const auto report = world.run();
   const double run_s = seconds_since(start);
+  const double run_peak_mib = peak_rss_mib();
 
   // Delivered = messages in every mailbox, counted from the stores.
   std::size_t delivered = 0;
@@ -122,14 +124,23 @@ int main(int argc, char** argv) {
   start = Clock::now();
   const auto dir = std::filesystem::temp_directory_path() / "mailscope-bench-world";
   std::filesystem::create_directories(dir);
+  // Peak memory after each export, to tell which one needs it.
+  std::string export_peaks;
+  auto note_peak = [&export_peaks](const char* what) {
+    export_peaks += std::string(" ") + what + " " + std::to_string(std::lround(peak_rss_mib()));
+  };
   {
     std::ofstream transcript(dir / "run.txt");
     mailscope::exporter::write_transcript(world.trace(), transcript, {});
+    note_peak("transcript");
     std::ofstream json(dir / "run.json");
     mailscope::exporter::write_session_json(world.trace(), world.metadata(), json);
+    note_peak("json");
     std::ofstream html(dir / "run.html");
     mailscope::exporter::write_html_report(world.trace(), world.metadata(), html);
+    note_peak("html");
     (void)mailscope::exporter::write_pcap(world.trace(), (dir / "run.pcap").string());
+    note_peak("pcap");
   }
   const double export_s = seconds_since(start);
   std::uintmax_t export_bytes = 0;
@@ -141,10 +152,11 @@ int main(int argc, char** argv) {
       "domains %d  users %d  messages %d\n"
       "load %.2f s  build %.2f s  run %.2f s  exports %.2f s\n"
       "virtual %.1f s  trace events %llu  trace memory %.0f MiB  exports %.0f MiB\n"
-      "delivered %zu of %d  peak RSS %.0f MiB\n",
+      "delivered %zu of %d  peak RSS %.0f MiB (after the run %.0f MiB; after%s)\n",
       domains, users, messages, load_s, build_s, run_s, export_s,
       static_cast<double>(report.end_ns) / 1e9, static_cast<unsigned long long>(report.events),
       static_cast<double>(world.trace().memory_bytes()) / (1 << 20),
-      static_cast<double>(export_bytes) / (1 << 20), delivered, messages, peak_rss_mib());
+      static_cast<double>(export_bytes) / (1 << 20), delivered, messages, peak_rss_mib(),
+      run_peak_mib, export_peaks.c_str());
   return delivered == static_cast<std::size_t>(messages) ? 0 : 1;
 }
