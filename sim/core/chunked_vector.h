@@ -14,12 +14,15 @@
 
 namespace mailscope {
 
-template <typename T, std::size_t kBlockBits = 16>
+// Blocks are 4 MiB, two transparent huge pages, and hold as many elements as fit: a block of a
+// power-of-two count would leave up to half of its last huge page unused yet resident.
+template <typename T, std::size_t kBlockBytes = std::size_t{4} << 20>
 class ChunkedVector {
   static_assert(std::is_trivially_destructible_v<T>, "blocks are released without destructors");
 
  public:
-  static constexpr std::size_t kBlockSize = std::size_t{1} << kBlockBits;
+  static constexpr std::size_t kBlockSize = kBlockBytes / sizeof(T);
+  static_assert(kBlockSize > 0);
 
   class Iterator {
    public:
@@ -77,7 +80,7 @@ class ChunkedVector {
   };
 
   void push_back(const T& value) {
-    if ((m_size & (kBlockSize - 1)) == 0) m_blocks.emplace_back(kBlockSize * sizeof(T));
+    if (m_size % kBlockSize == 0) m_blocks.emplace_back(kBlockBytes);
     new (slot(m_size)) T(value);
     ++m_size;
   }
@@ -88,11 +91,11 @@ class ChunkedVector {
   bool empty() const { return m_size == 0; }
   Iterator begin() const { return Iterator(this, 0); }
   Iterator end() const { return Iterator(this, m_size); }
-  std::size_t memory_bytes() const { return m_blocks.size() * kBlockSize * sizeof(T); }
+  std::size_t memory_bytes() const { return m_blocks.size() * kBlockBytes; }
 
  private:
   T* slot(std::size_t i) const {
-    return reinterpret_cast<T*>(m_blocks[i >> kBlockBits].data()) + (i & (kBlockSize - 1));
+    return reinterpret_cast<T*>(m_blocks[i / kBlockSize].data()) + i % kBlockSize;
   }
   std::vector<HugeBuffer> m_blocks;
   std::size_t m_size = 0;

@@ -22,17 +22,17 @@ TraceIndex::TraceIndex(const Trace& trace) : m_trace(trace) {
   const std::size_t n = trace.size();
 
   // Counting sort of events by parent: children keep recording order, and the two arrays cost
-  // eight bytes per event however deep the trees are.
+  // eight bytes per event however deep the trees are. First m_child_offsets[p] counts up to the
+  // end of p's children; filling from the last event backwards then moves it down to their start.
   m_child_offsets.assign(n + 1, 0);
   for (const TraceEvent& e : trace.events())
-    if (e.parent < n) ++m_child_offsets[e.parent + 1];
-  for (std::size_t i = 0; i < n; ++i)
-    m_child_offsets[i + 1] += m_child_offsets[i];
+    if (e.parent < n) ++m_child_offsets[e.parent];
+  for (std::size_t i = 1; i <= n; ++i)
+    m_child_offsets[i] += m_child_offsets[i - 1];
   m_child_ids.resize(m_child_offsets[n]);
-  std::vector<std::uint32_t> fill(m_child_offsets.begin(), m_child_offsets.end() - 1);
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = n; i-- > 0;) {
     const EventId parent = trace.event(static_cast<EventId>(i)).parent;
-    if (parent < n) m_child_ids[fill[parent]++] = static_cast<EventId>(i);
+    if (parent < n) m_child_ids[--m_child_offsets[parent]] = static_cast<EventId>(i);
   }
 
   m_sessions.resize(trace.flow_count());

@@ -24,7 +24,9 @@ std::string plural(std::size_t n, std::string_view word) {
 MailUserAgent::MailUserAgent(const ServiceContext& context, net::Host& host, MuaOptions options)
     : m_context(context), m_host(host), m_options(std::move(options)) {}
 
-MailUserAgent::~MailUserAgent() = default;
+MailUserAgent::~MailUserAgent() {
+  if (m_prune_timer) m_context.sim.cancel(m_prune_timer);
+}
 
 void MailUserAgent::note(const std::string& text) {
   m_host.record(Layer::Application, EventKind::Note, {}, kNoEvent, kNoFlow, 0,
@@ -87,6 +89,13 @@ void MailUserAgent::send(smtp::OutgoingMessage message,
              (outcome.accepted ? "the server accepted the message"
                                : "sending failed: " + outcome.detail));
         if (done) done(outcome);
+        // Not now: the finished session is still on the stack that reported it.
+        if (!m_prune_timer) {
+          m_prune_timer = m_context.sim.schedule_after(0, [this] {
+            m_prune_timer = {};
+            prune();
+          });
+        }
       }));
 }
 

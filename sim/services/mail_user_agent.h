@@ -106,8 +106,10 @@ class MailUserAgent {
   std::vector<std::string> m_local;  // raw messages, in the order they were downloaded
   ImapSyncState m_imap_state;        // what the IMAP client has of INBOX
   Pop3SyncState m_pop3_state;        // the UIDL unique-ids the POP3 client has seen
-  // Running sessions, kept alive here; finished ones are dropped on the next call.
+  // Running sessions, kept alive here. A finished one is dropped just after it reports (its TLS
+  // state is tens of kilobytes, and a lesson may have a thousand users who each sent once).
   std::vector<std::shared_ptr<SmtpClientConnection>> m_sends;
+  TimerId m_prune_timer;  // the pending drop of finished sends, if any
   std::shared_ptr<ImapFetch> m_imap;
   std::shared_ptr<Pop3Fetch> m_pop3;
   bool m_fetching = false;  // a fetch is running (m_imap or m_pop3)
