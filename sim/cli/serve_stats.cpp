@@ -1,9 +1,8 @@
 #include "cli/serve_stats.h"
 
-#include <malloc.h>
-
 #include <utility>
 
+#include "cli/heap.h"
 #include "services/mail_router.h"
 
 namespace mailscope::cli {
@@ -27,20 +26,6 @@ void MailEventCounter::update(const Trace& trace) {
   }
 }
 
-namespace {
-
-// Bytes the allocator has handed out and not had back, mmapped blocks included.
-std::uint64_t heap_in_use() {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-  const struct mallinfo2 info = mallinfo2();
-  return static_cast<std::uint64_t>(info.uordblks) + static_cast<std::uint64_t>(info.hblkhd);
-#else
-  return 0;
-#endif
-}
-
-}  // namespace
-
 ServeStats collect_stats(world::World& world, const bridge::Bridge& bridge,
                          MailEventCounter& counter) {
   counter.update(world.trace());
@@ -61,6 +46,7 @@ ServeStats collect_stats(world::World& world, const bridge::Bridge& bridge,
     if (const auto usage = store.quota(account)) stats.mailbox_bytes += usage->used_bytes;
   }
   stats.trace_events = world.trace().size();
+  stats.trace_flows = world.trace().flow_count();
   stats.trace_bytes = world.trace().memory_bytes();
   stats.heap_bytes = heap_in_use();
   return stats;
@@ -78,6 +64,7 @@ std::string stats_line(const ServeStats& stats) {
       {"mailbox_messages", stats.mailbox_messages},
       {"mailbox_bytes", stats.mailbox_bytes},
       {"trace_events", stats.trace_events},
+      {"trace_flows", stats.trace_flows},
       {"trace_bytes", stats.trace_bytes},
       {"heap_bytes", stats.heap_bytes},
   };

@@ -25,7 +25,8 @@ struct ServeStats {
   std::uint64_t mailbox_messages = 0;      // messages in the scenario users' INBOXes now
   std::uint64_t mailbox_bytes = 0;         // bytes in all their mailboxes now
   std::uint64_t trace_events = 0;
-  std::uint64_t trace_bytes = 0;  // memory the trace holds (events and their bytes)
+  std::uint64_t trace_flows = 0;  // connections and exchanges the trace names (on the heap)
+  std::uint64_t trace_bytes = 0;  // its event and byte blocks (mapped apart from the heap)
   std::uint64_t heap_bytes = 0;   // heap in use by the whole process (0 when unknown)
 };
 
