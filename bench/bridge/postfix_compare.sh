@@ -6,7 +6,10 @@
 # For MailScope the table also gives the messages the server accepted (a 250 after DATA, counted
 # by serve as MailQueued events) and the messages stored in bob's mailbox (MailDelivered).
 #
-#   bench/bridge/postfix_compare.sh [MESSAGES per cell, default 2000]
+#   bench/bridge/postfix_compare.sh [MESSAGES per run, default 2000] [ROUNDS, default 3]
+#
+# Each cell runs ROUNDS times, the sink and MailScope alternating, and shows the median rate: on a
+# shared machine a single run says more about the neighbours than about either server.
 #
 # Builds `mailscope` in the default preset (RelWithDebInfo) unless MAILSCOPE_BINARY names one;
 # installs the postfix package (its tools only, no mail system is started) when smtp-source is
@@ -15,6 +18,7 @@ set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MESSAGES=${1:-2000}
+ROUNDS=${2:-3}
 SCENARIO="$ROOT/bench/bridge/zero-latency.json"
 WORK=$(mktemp -d /tmp/mailscope-postfix-compare.XXXXXX)
 SINK_PID=""
@@ -61,6 +65,7 @@ SINK_PORT=$(free_port)
 smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1000 &
 SINK_PID=$!
 
+: >"$WORK/serve.out"
 "$MAILSCOPE_BINARY" serve "$SCENARIO" --expose mx.bench.test:25=0 --speed 1 >"$WORK/serve.out" &
 SERVE_PID=$!
 while ! grep -q '^READY ' "$WORK/serve.out"; do
@@ -83,29 +88,44 @@ run_source() {  # PORT SESSIONS [-d]
   fi
 }
 
+median() {  # numbers on standard input, one per line; "failed" if any run failed
+  sort -n | awk '/failed/ { bad = 1 } { v[NR] = $1 } END { if (bad || NR == 0) print "failed";
+    else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 status=0
-printf '%s messages per cell; load before: %s\n' "$MESSAGES" "$(uptime)"
-printf '%-9s %-12s %12s %12s %10s %10s %8s\n' sessions connections smtp-sink mailscope ratio \
+printf '%s messages per run, median of %s runs; load before: %s\n' "$MESSAGES" "$ROUNDS" "$(uptime)"
+printf '%-9s %-12s %12s %12s %10s %10s %10s\n' sessions connections smtp-sink mailscope ratio \
   accepted delivered
 for mode in new reused; do
   flag=""
   [ "$mode" = reused ] && flag="-d"
   for sessions in 1 10 50; do
-    sink=$(run_source "$SINK_PORT" "$sessions" $flag)
+    : >"$WORK/sink.rates"
+    : >"$WORK/served.rates"
     before=$(stats_now)
-    served=$(run_source "$SERVE_PORT" "$sessions" $flag)
+    round=0
+    while [ "$round" -lt "$ROUNDS" ]; do
+      run_source "$SINK_PORT" "$sessions" $flag >>"$WORK/sink.rates"
+      echo >>"$WORK/sink.rates"
+      run_source "$SERVE_PORT" "$sessions" $flag >>"$WORK/served.rates"
+      echo >>"$WORK/served.rates"
+      round=$((round + 1))
+    done
     # Deliveries follow the 250 at once in virtual time; give the driver a moment to run them.
     sleep 0.2
     after=$(stats_now)
+    sink=$(median <"$WORK/sink.rates")
+    served=$(median <"$WORK/served.rates")
     accepted=$(($(field "$after" messages_queued) - $(field "$before" messages_queued)))
     delivered=$(($(field "$after" messages_delivered) - $(field "$before" messages_delivered)))
     ratio=$(awk -v a="$served" -v b="$sink" \
       'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
-    if [ "$sink" = failed ] || [ "$served" = failed ] || [ "$accepted" -ne "$MESSAGES" ] ||
-       [ "$delivered" -ne "$accepted" ]; then
+    if [ "$sink" = failed ] || [ "$served" = failed ] ||
+       [ "$accepted" -ne $((MESSAGES * ROUNDS)) ] || [ "$delivered" -ne "$accepted" ]; then
       status=1
     fi
-    printf '%-9s %-12s %12s %12s %10s %10s %8s\n' "$sessions" "$mode" "$sink" "$served" "$ratio" \
+    printf '%-9s %-12s %12s %12s %10s %10s %10s\n' "$sessions" "$mode" "$sink" "$served" "$ratio" \
       "$accepted" "$delivered"
   done
 done

@@ -613,8 +613,8 @@ def main():
     parser.add_argument("--slow", type=int, default=10)
     parser.add_argument("--vanishing", type=int, default=10)
     parser.add_argument("--bad-logins", type=int, default=100)
-    parser.add_argument("--deadline", type=float, default=120, help="seconds for the whole load")
-    parser.add_argument("--session-deadline", type=float, default=60,
+    parser.add_argument("--deadline", type=float, default=60, help="seconds for the whole load")
+    parser.add_argument("--session-deadline", type=float, default=30,
                         help="seconds for each session (and each bad login)")
     parser.add_argument("--no-memory-check", action="store_true")
     args = parser.parse_args()
