@@ -8,6 +8,9 @@
 #
 #   bench/bridge/postfix_compare.sh [MESSAGES per run, default 2000] [ROUNDS, default 3]
 #
+# The CPU columns give the server process's own CPU time per message (user + system, from
+# /proc/PID/stat), which depends much less on what else the machine is doing than the rates.
+#
 # Each cell runs ROUNDS times, the sink and MailScope alternating, and shows the median rate: on a
 # shared machine a single run says more about the neighbours than about either server.
 #
@@ -88,6 +91,14 @@ run_source() {  # PORT SESSIONS [-d]
   fi
 }
 
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+cpu_ticks() {  # PID: user + system clock ticks so far
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+per_message_us() {  # TICKS MESSAGES
+  awk -v t="$1" -v m="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.0f", t * 1e6 / hz / m }'
+}
+
 median() {  # numbers on standard input, one per line; "failed" if any run failed
   sort -n | awk '/failed/ { bad = 1 } { v[NR] = $1 } END { if (bad || NR == 0) print "failed";
     else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -95,8 +106,9 @@ median() {  # numbers on standard input, one per line; "failed" if any run faile
 
 status=0
 printf '%s messages per run, median of %s runs; load before: %s\n' "$MESSAGES" "$ROUNDS" "$(uptime)"
-printf '%-9s %-12s %12s %12s %10s %10s %10s\n' sessions connections smtp-sink mailscope ratio \
-  accepted delivered
+printf '%-9s %-12s %10s %10s %6s %9s %9s %9s %9s\n' sessions connections smtp-sink mailscope \
+  ratio sink-cpu ms-cpu accepted delivered
+printf '%-9s %-12s %10s %10s %6s %9s %9s\n' "" "" "msg/s" "msg/s" "" "us/msg" "us/msg"
 for mode in new reused; do
   flag=""
   [ "$mode" = reused ] && flag="-d"
@@ -104,11 +116,17 @@ for mode in new reused; do
     : >"$WORK/sink.rates"
     : >"$WORK/served.rates"
     before=$(stats_now)
+    sink_ticks=0
+    served_ticks=0
     round=0
     while [ "$round" -lt "$ROUNDS" ]; do
+      t0=$(cpu_ticks "$SINK_PID")
       run_source "$SINK_PORT" "$sessions" $flag >>"$WORK/sink.rates"
+      sink_ticks=$((sink_ticks + $(cpu_ticks "$SINK_PID") - t0))
       echo >>"$WORK/sink.rates"
+      t0=$(cpu_ticks "$SERVE_PID")
       run_source "$SERVE_PORT" "$sessions" $flag >>"$WORK/served.rates"
+      served_ticks=$((served_ticks + $(cpu_ticks "$SERVE_PID") - t0))
       echo >>"$WORK/served.rates"
       round=$((round + 1))
     done
@@ -125,8 +143,9 @@ for mode in new reused; do
        [ "$accepted" -ne $((MESSAGES * ROUNDS)) ] || [ "$delivered" -ne "$accepted" ]; then
       status=1
     fi
-    printf '%-9s %-12s %12s %12s %10s %10s %10s\n' "$sessions" "$mode" "$sink" "$served" "$ratio" \
-      "$accepted" "$delivered"
+    printf '%-9s %-12s %10s %10s %6s %9s %9s %9s %9s\n' "$sessions" "$mode" "$sink" "$served" \
+      "$ratio" "$(per_message_us "$sink_ticks" $((MESSAGES * ROUNDS)))" \
+      "$(per_message_us "$served_ticks" $((MESSAGES * ROUNDS)))" "$accepted" "$delivered"
   done
 done
 printf 'load after: %s\n' "$(uptime)"
