@@ -1,7 +1,7 @@
 // Messages per second through the bridge: real loopback SMTP clients submitting to an exposed
 // port 25 of a zero-latency simulated world, with 1, 10 and 50 sessions in parallel, opening a
-// new connection per message or reusing one. When Postfix's smtp-sink and smtp-source are
-// installed, the same client load against a real sink gives the baseline.
+// new connection per message or reusing one. The comparison with Postfix's smtp-sink, with the
+// same client (smtp-source) against both, is bench/bridge/postfix_compare.sh.
 //
 //   build/default/bench/bridge/bench_bridge [seconds per figure, default 3]
 
@@ -179,10 +179,6 @@ struct World {
   }
 };
 
-bool have(const char* program) {
-  return std::system((std::string("command -v ") + program + " >/dev/null 2>&1").c_str()) == 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -211,21 +207,5 @@ int main(int argc, char** argv) {
     world.io.stop();
   });
   loop.join();
-
-  if (!have("smtp-sink") || !have("smtp-source")) {
-    std::printf("postfix (smtp-sink, smtp-source) is not installed: no baseline\n");
-    return 0;
-  }
-  // The baseline: the same shape of load against Postfix's sink on a real port.
-  std::printf("baseline: smtp-source against smtp-sink, 2000 messages\n");
-  for (const int sessions : {1, 10, 50}) {
-    const std::string sink = "smtp-sink -c 127.0.0.1:2526 1000 & SINK=$!; sleep 0.5; ";
-    const auto start = Clock::now();
-    const std::string command = sink + "smtp-source -s " + std::to_string(sessions) +
-                                " -m 2000 -l 400 127.0.0.1:2526; kill $SINK";
-    if (std::system(("sh -c '" + command + "'").c_str()) != 0) continue;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count() - 0.5;
-    std::printf("%-10d %-16s %12.0f\n", sessions, "one per message", 2000.0 / elapsed);
-  }
   return 0;
 }

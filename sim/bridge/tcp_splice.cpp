@@ -227,11 +227,27 @@ void TcpSplice::close_real(bool with_reset) {
 
 void TcpSplice::restart_idle_timer() {
   if (m_ended) return;
-  m_idle_timer.expires_after(m_options.idle_timeout);
+  // Every read and write lands here, several times per SMTP command: moving the deadline is a
+  // clock read, and the timer is armed only when none is waiting (re-arming a waiting timer
+  // would cancel it and run its handler once more for nothing).
+  m_last_activity = IdleClock::now();
+  if (!m_idle_timer_armed) arm_idle_timer(m_last_activity + m_options.idle_timeout);
+}
+
+void TcpSplice::arm_idle_timer(IdleClock::time_point deadline) {
+  m_idle_timer_armed = true;
+  m_idle_timer.expires_at(deadline);
   const std::weak_ptr<TcpSplice> weak = weak_from_this();
   m_idle_timer.async_wait([weak](const boost::system::error_code& error) {
     auto self = weak.lock();
-    if (error || !self || self->m_ended) return;
+    if (!self) return;
+    self->m_idle_timer_armed = false;
+    if (error || self->m_ended) return;
+    const IdleClock::time_point deadline = self->m_last_activity + self->m_options.idle_timeout;
+    if (IdleClock::now() < deadline) {
+      self->arm_idle_timer(deadline);  // there was traffic since the timer was set
+      return;
+    }
     self->m_driver.catch_up();
     const auto ms = self->m_options.idle_timeout.count();
     const std::string idle =

@@ -76,7 +76,10 @@ class TcpSplice : public std::enable_shared_from_this<TcpSplice> {
   void on_real_written(const boost::system::error_code& error);
   void after_flush();
   void close_real(bool with_reset);
+  using IdleClock = std::chrono::steady_clock;
+  // Notes traffic: the idle deadline moves to now + idle_timeout.
   void restart_idle_timer();
+  void arm_idle_timer(IdleClock::time_point deadline);
 
   // Virtual side.
   void offer_pending();
@@ -95,7 +98,12 @@ class TcpSplice : public std::enable_shared_from_this<TcpSplice> {
   net::Host& m_client;
   SpliceOptions m_options;
   EndedFn m_ended_fn;
+  // Invariant: while the splice has not ended and has seen traffic, one wait is outstanding
+  // (m_idle_timer_armed), due at or before m_last_activity + idle_timeout; when it fires early it
+  // is armed again for the rest.
   boost::asio::steady_timer m_idle_timer;
+  IdleClock::time_point m_last_activity{};
+  bool m_idle_timer_armed = false;
   std::shared_ptr<net::TcpStream> m_stream;  // null until start()
 
   // Real -> virtual. Invariant: bytes are read from the real socket only while m_pending is

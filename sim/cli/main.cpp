@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
                     "The domain whose LAN real clients join (default: the first)");
   serve->add_option("--speed", serve_args.speed, "Virtual seconds per real second")
       ->capture_default_str();
+  serve
+      ->add_option("--connections-max", serve_args.connections_max,
+                   "Real connections at once (more are reset); the servers take as many sessions")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   serve->add_option("--ca-out", serve_args.ca_out,
                     "Write the scenario CA certificate (PEM) here, for clients to verify TLS");
   serve->add_option("--layers", serve_args.layers, "Layers in the transcript export")

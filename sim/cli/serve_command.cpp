@@ -3,8 +3,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 
@@ -12,6 +15,10 @@
 #include "bridge/real_time_driver.h"
 #include "cli/layers.h"
 #include "cli/run_command.h"
+#include "cli/serve_stats.h"
+#include "services/imap_server.h"
+#include "services/mail_server.h"
+#include "services/pop3_server.h"
 #include "world/world.h"
 
 namespace mailscope::cli {
@@ -57,6 +64,28 @@ std::optional<wire::Ipv4Addr> free_address(const scenario::Scenario& s, const sc
     if (!used) return candidate;
   }
   return std::nullopt;
+}
+
+// File descriptors the process needs besides one per real connection (listeners, the event
+// loop, the exports, standard streams).
+constexpr rlim_t kSpareDescriptors = 64;
+
+// Each real connection costs one descriptor (the virtual side costs none): raise the soft limit
+// as far as the hard one allows, and say so when even that is too low for connections_max.
+void raise_descriptor_limit(std::size_t connections_max) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  const rlim_t needed = static_cast<rlim_t>(connections_max) + kSpareDescriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    std::cerr << "mailscope: warning: at most " << limit.rlim_cur
+              << " open files (ulimit -n): fewer than the " << needed << " that " << connections_max
+              << " connections need; real clients beyond that wait\n";
+  }
 }
 
 }  // namespace
@@ -112,6 +141,7 @@ int serve_command(const ServeArgs& args) {
   options.client_address = wire::Ipv4Cidr{*client_address, lan.subnet.prefix_len};
   options.gateway = lan.router_address;
   options.client_link = lan.link;
+  options.connections_max = args.connections_max;
   auto created =
       bridge::Bridge::create(io, driver, world.network(), *world.lan_switch(lan.name), options);
   if (!created) {
@@ -163,20 +193,43 @@ int serve_command(const ServeArgs& args) {
     }
   }
 
-  world.start();
-  driver.start();
-  std::cout << bridge.ready_line() << "\n" << bridge.table() << std::flush;
+  // The servers take as many sessions as the bridge lets real clients in.
+  for (const auto& mail_host : world.mail_hosts()) {
+    if (mail_host->smtp) mail_host->smtp->set_connections_max(args.connections_max);
+    if (mail_host->imap) mail_host->imap->set_connections_max(args.connections_max);
+    if (mail_host->pop3) mail_host->pop3->set_connections_max(args.connections_max);
+  }
+  raise_descriptor_limit(args.connections_max);
 
+  // SIGUSR1: a STATS line now, for scripts watching a long run.
+  MailEventCounter mail_events;
+  boost::asio::signal_set stats_signal(io, SIGUSR1);
+  std::function<void()> await_stats_request = [&] {
+    stats_signal.async_wait([&](const boost::system::error_code& error, int) {
+      if (error) return;
+      driver.catch_up();
+      std::cout << stats_line(collect_stats(world, bridge, mail_events)) << "\n" << std::flush;
+      await_stats_request();
+    });
+  };
+  await_stats_request();
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& error, int) {
     if (error) return;
     std::cerr << "mailscope: stopping: closing sessions, then writing the exports\n";
     bridge.shut_down(std::chrono::seconds(5), [&] {
       driver.stop();
+      stats_signal.cancel();
       io.stop();
     });
   });
+  // Both signals are caught before READY is printed: a script may send them at once.
+  world.start();
+  driver.start();
+  std::cout << bridge.ready_line() << "\n" << bridge.table() << std::flush;
+
   io.run();
+  std::cout << stats_line(collect_stats(world, bridge, mail_events)) << "\n" << std::flush;
 
   int status = 0;
   if (auto error = write_exports(world, args.exports, transcript)) {

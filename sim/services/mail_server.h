@@ -93,6 +93,8 @@ class MailServer {
 
   MailServerFaults& faults() { return m_options.faults; }
   const MailServerOptions& options() const { return m_options; }
+  // Changes how many sessions may be open at once; sessions already open stay.
+  void set_connections_max(std::size_t sessions_max) { m_options.connections_max = sessions_max; }
   const ServiceContext& context() const { return m_context; }
   net::Host& host() { return m_host; }
   MailServerStorage& storage() { return m_storage; }

@@ -56,6 +56,8 @@ class Pop3Server {
   std::size_t session_count() const;
 
   const Pop3ServerOptions& options() const { return m_options; }
+  // Changes how many sessions may be open at once; sessions already open stay.
+  void set_connections_max(std::size_t sessions_max) { m_options.connections_max = sessions_max; }
   MailServerStorage& storage() { return m_storage; }
 
  private:

@@ -236,6 +236,31 @@ TEST(SmtpBridge, SilentClientIsResetAfterTheIdleTimeout) {
   EXPECT_TRUE(world.wait_for([&] { return world.server_b->session_count() == 0; }));
 }
 
+// The idle deadline moves with each read and write rather than re-arming the timer: a client
+// that keeps talking outlives several idle periods, and is reset once it falls silent.
+TEST(SmtpBridge, ClientThatKeepsTalkingOutlivesTheIdleTimeout) {
+  WorldOptions options;
+  options.bridge.idle_timeout = std::chrono::milliseconds(300);
+  BridgeWorld world(options);
+  const auto port = world.bridge->expose(*world.mx_b, 25, 0);
+  ASSERT_TRUE(port.ok());
+  world.run();
+  RealClient c(*port);
+  EXPECT_EQ(c.reply(), "220 mx.b.test ESMTP MailScope\r\n");
+  // Six NOOPs 120 ms apart: 720 ms of traffic, more than two idle periods, never 300 ms silent.
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    EXPECT_EQ(c.command("NOOP\r\n"), "250 2.0.0 Ok\r\n") << i;
+  }
+  EXPECT_FALSE(has_note(bridge_notes(world),
+                        "no traffic for 300 ms of wall time: the bridge reset the connection"));
+  // Silence now: the reset follows.
+  EXPECT_EQ(c.line(), "");
+  ASSERT_TRUE(world.wait_for([&] { return world.bridge->connection_count() == 0; }));
+  EXPECT_TRUE(has_note(bridge_notes(world),
+                       "no traffic for 300 ms of wall time: the bridge reset the connection"));
+}
+
 TEST(SmtpBridge, ServerOutputBeyondTheCapResetsTheConnection) {
   WorldOptions options;
   // Room for the greeting (31 bytes) but not for the EHLO reply (about 110).
