@@ -110,7 +110,12 @@ int main(int argc, char** argv) {
   }
   auto start = Clock::now();
   const std::string text = generate(domains, users, messages);
-  auto loaded = mailscope::scenario::load_scenario_text(text, "generated.json");
+  // A lesson a person writes stays far below the loader's limits; 100,000 messages do not.
+  mailscope::scenario::LoadLimits limits;
+  limits.json.input_bytes_max = std::size_t{1} << 30;
+  limits.json.values_max = 100'000'000;
+  limits.list_items_max = 10'000'000;
+  auto loaded = mailscope::scenario::load_scenario_text(text, "generated.json", limits);
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s", loaded.error_text().c_str());
     return 1;

@@ -13,7 +13,6 @@ namespace mailscope::scenario {
 namespace {
 
 // Limits on list lengths: a scenario is a lesson, not a data centre.
-constexpr std::size_t kListMax = 20'000;  // enough for load tests of 10,000 messages
 constexpr std::size_t kTextMax = 64 * 1024;       // titles, narration, subjects, passwords
 constexpr std::size_t kBodyMax = 1024 * 1024;     // message bodies and inline attachments
 constexpr double kSecondsMax = 30.0 * 24 * 3600;  // 30 days of virtual time
@@ -85,7 +84,8 @@ class Obj {
 
 class Decoder {
  public:
-  explicit Decoder(std::vector<Diagnostic>& out) : m_out(out) {}
+  Decoder(std::vector<Diagnostic>& out, std::size_t list_max) : m_out(out), m_list_max(list_max) {}
+  std::size_t list_max() const { return m_list_max; }
 
   void error(const JsonValue& at, const std::string& path, std::string message) {
     m_out.push_back(Diagnostic{at.pos, path, std::move(message)});
@@ -112,8 +112,8 @@ class Decoder {
           *v, path,
           "expected at least " + std::to_string(min_items) + " item" + (min_items == 1 ? "" : "s"));
     }
-    if (v->items.size() > kListMax) {
-      error(*v, path, "more than " + std::to_string(kListMax) + " items");
+    if (v->items.size() > m_list_max) {
+      error(*v, path, "more than " + std::to_string(m_list_max) + " items");
       return;
     }
     for (std::size_t i = 0; i < v->items.size(); ++i) {
@@ -137,6 +137,7 @@ class Decoder {
   bool expectation_body(Obj& o, const std::string& kind, Expectation& e);
 
   std::vector<Diagnostic>& m_out;
+  std::size_t m_list_max;
   bool m_failed = false;
 };
 
@@ -348,8 +349,8 @@ bool Obj::string_list(std::string_view key, std::vector<std::string>& out,
     m_d.error(*v, path(key), "expected an array of " + std::string(expected) + ", " + got(*v));
     return false;
   }
-  if (v->items.size() > kListMax) {
-    m_d.error(*v, path(key), "more than " + std::to_string(kListMax) + " items");
+  if (v->items.size() > m_d.list_max()) {
+    m_d.error(*v, path(key), "more than " + std::to_string(m_d.list_max()) + " items");
     return false;
   }
   bool ok = true;
@@ -946,8 +947,9 @@ bool Decoder::expectation_body(Obj& o, const std::string& kind, Expectation& e) 
 
 }  // namespace
 
-bool decode_scenario(const JsonValue& root, Scenario& out, std::vector<Diagnostic>& diagnostics) {
-  Decoder decoder(diagnostics);
+bool decode_scenario(const JsonValue& root, Scenario& out, std::vector<Diagnostic>& diagnostics,
+                     std::size_t list_items_max) {
+  Decoder decoder(diagnostics, list_items_max);
   decoder.scenario(root, out);
   return !decoder.failed();
 }

@@ -14,6 +14,8 @@ namespace mailscope::scenario {
 
 // Fills `out` from `root`. Returns false (with at least one diagnostic) if anything was wrong;
 // `out` is then incomplete and must not be used.
-bool decode_scenario(const JsonValue& root, Scenario& out, std::vector<Diagnostic>& diagnostics);
+// A list (users, the timeline, ...) of more than `list_items_max` items is an error.
+bool decode_scenario(const JsonValue& root, Scenario& out, std::vector<Diagnostic>& diagnostics,
+                     std::size_t list_items_max);
 
 }  // namespace mailscope::scenario

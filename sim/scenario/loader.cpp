@@ -16,8 +16,6 @@
 namespace mailscope::scenario {
 namespace {
 
-constexpr std::uintmax_t kFileBytesMax = 4 * 1024 * 1024;
-
 // JSON pointer -> where that value starts, for every value in the document.
 using SourceMap = std::map<std::string, SourcePos>;
 
@@ -63,15 +61,16 @@ LoadResult LoadResult::failure(std::string file, std::vector<Diagnostic> diagnos
   return r;
 }
 
-LoadResult load_scenario_text(std::string_view text, std::string_view file_name) {
+LoadResult load_scenario_text(std::string_view text, std::string_view file_name,
+                              const LoadLimits& limits) {
   const std::string file(file_name);
-  JsonParse parsed = parse_json(text);
+  JsonParse parsed = parse_json(text, limits.json);
   if (!parsed.ok) {
     return LoadResult::failure(file, {Diagnostic{parsed.error.pos, "", parsed.error.message}});
   }
   std::vector<Diagnostic> diagnostics;
   Scenario scenario;
-  if (!decode_scenario(parsed.value, scenario, diagnostics)) {
+  if (!decode_scenario(parsed.value, scenario, diagnostics, limits.list_items_max)) {
     return LoadResult::failure(file, std::move(diagnostics));
   }
   if (!resolve_scenario(scenario, diagnostics)) {
@@ -84,7 +83,7 @@ LoadResult load_scenario_text(std::string_view text, std::string_view file_name)
   return LoadResult::success(file, std::move(scenario));
 }
 
-LoadResult load_scenario_file(const std::filesystem::path& path) {
+LoadResult load_scenario_file(const std::filesystem::path& path, const LoadLimits& limits) {
   const std::string file = path.string();
   const auto fail = [&](std::string message) {
     return LoadResult::failure(file, {Diagnostic{SourcePos{}, "", std::move(message)}});
@@ -92,15 +91,16 @@ LoadResult load_scenario_file(const std::filesystem::path& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return fail("cannot read the file: " + ec.message());
-  if (size > kFileBytesMax) {
-    return fail("the file is larger than " + std::to_string(kFileBytesMax) + " bytes");
+  if (size > limits.json.input_bytes_max) {
+    return fail("the file is larger than " + std::to_string(limits.json.input_bytes_max) +
+                " bytes");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("cannot open the file");
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return fail("cannot read the file");
-  return load_scenario_text(text.str(), file);
+  return load_scenario_text(text.str(), file, limits);
 }
 
 std::filesystem::path bundled_scenario_dir() {

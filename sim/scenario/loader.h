@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "scenario/diagnostic.h"
+#include "scenario/json_value.h"
 #include "scenario/scenario.h"
 
 namespace mailscope::scenario {
@@ -45,11 +46,20 @@ class LoadResult {
   std::vector<Diagnostic> m_diagnostics;  // sorted by position
 };
 
-// Loads from text; `file_name` is what diagnostics print before the position.
-LoadResult load_scenario_text(std::string_view text, std::string_view file_name);
+// What a scenario may hold. The defaults fit any lesson a person writes, with room for load tests
+// of 10,000 messages; generated benchmarks raise them.
+struct LoadLimits {
+  JsonLimits json;                      // file size, nesting, string length, number of values
+  std::size_t list_items_max = 20'000;  // items in any one list (users, the timeline, ...)
+};
 
-// Reads and loads a file (at most 4 MiB). A file that cannot be read is one diagnostic at 1:1.
-LoadResult load_scenario_file(const std::filesystem::path& path);
+// Loads from text; `file_name` is what diagnostics print before the position.
+LoadResult load_scenario_text(std::string_view text, std::string_view file_name,
+                              const LoadLimits& limits = {});
+
+// Reads and loads a file (at most limits.json.input_bytes_max, 4 MiB by default). A file that
+// cannot be read is one diagnostic at 1:1.
+LoadResult load_scenario_file(const std::filesystem::path& path, const LoadLimits& limits = {});
 
 // Where the bundled lessons are: the `scenarios/` folder of the source tree this library was
 // built from. The CLI may prefer a folder named by the user (e.g. $MAILSCOPE_SCENARIOS).

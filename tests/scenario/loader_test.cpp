@@ -248,6 +248,22 @@ TEST(Loader, ExplicitAddressesAreCheckedAgainstTheirLan) {
   EXPECT_FALSE(ok.ok());  // 10.0.2.10 is outside 192.168.5.0/24 once the subnet is given
 }
 
+// The limits keep a huge or hostile file from being simulated; a generated benchmark raises them.
+TEST(Loader, LimitsAreTheCallersToRaise) {
+  ASSERT_TRUE(load_scenario_text(kBase, "t.json").ok());
+  LoadLimits lists;
+  lists.list_items_max = 1;
+  const LoadResult long_list = load_scenario_text(kBase, "t.json", lists);
+  ASSERT_FALSE(long_list.ok());
+  EXPECT_NE(long_list.error_text().find("more than 1 items"), std::string::npos)
+      << long_list.error_text();
+  LoadLimits bytes;
+  bytes.json.input_bytes_max = 100;
+  const LoadResult big = load_scenario_text(kBase, "t.json", bytes);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.error_text().find("larger than 100 bytes"), std::string::npos) << big.error_text();
+}
+
 TEST(Loader, FilesThatCannotBeReadAreOneDiagnostic) {
   const LoadResult r = load_scenario_file("/nonexistent/x.json");
   ASSERT_FALSE(r.ok());
