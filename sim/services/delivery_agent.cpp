@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mail/builder.h"
+#include "services/duplicate_mark.h"
 #include "services/mail_server.h"
 #include "services/mail_text.h"
 #include "tls/certificate_authority.h"
@@ -83,7 +84,9 @@ void DeliveryAgent::start_attempt(mail::QueueId id) {
     if (r.state != mail::RecipientState::Pending) continue;
     const std::string domain = domain_of(r.address);
     if (m_server.is_local_domain(domain)) {
-      attempt.results.push_back(deliver_local(entry, r.address));
+      mail::RecipientResult result = deliver_local(entry, r.address);
+      m_server.storage().queue().record_delivered(id, now, result);
+      attempt.results.push_back(std::move(result));
     } else {
       remote[domain].push_back(r.address);
     }
@@ -118,6 +121,13 @@ mail::RecipientResult DeliveryAgent::deliver_local(const mail::QueueEntry& entry
     m_server.record(EventKind::MailDelivered,
                     mail::format_queue_id(entry.id) + " delivered to " + recipient + " INBOX uid=" +
                         std::to_string(stored->uid) + " size=" + std::to_string(bytes.size()));
+    // A Message-ID this user already got: stored all the same, but marked (duplicate_mark.h).
+    const std::string message_id = message_id_of(*entry.message);
+    if (const auto first = m_server.storage().remember_delivery(user, message_id, stored->uid)) {
+      m_server.record(EventKind::Note,
+                      format_duplicate_mark(
+                          entry.id, DuplicateMark{recipient, stored->uid, *first, message_id}));
+    }
     return result;
   }
   switch (stored.code()) {
@@ -302,6 +312,9 @@ void DeliveryAgent::on_report(std::uint64_t job_number, const Target& target,
       case smtp::RecipientStatus::Accepted:
         attempt.results.push_back(
             mail::RecipientResult{recipient, mail::DeliveryStatus::Delivered, reply, target.host});
+        // The next server answered 250: settled now, whatever happens before the attempt ends.
+        m_server.storage().queue().record_delivered(job.id, m_server.context().sim.now(),
+                                                    attempt.results.back());
         m_server.record(EventKind::Note, mail::format_queue_id(job.id) +
                                              " to=" + bracketed(recipient) + " relayed to " +
                                              where + tls_text + ": " + reply);

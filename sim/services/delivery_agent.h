@@ -11,7 +11,9 @@
 //    tried in preference order (RFC 5321 §5.1; if this server is one of them, it and every less
 //    preferred one are dropped), each address in turn. A connection failure or a 4xx moves the
 //    recipients that are still pending to the next exchanger; 2xx and 5xx are final.
-// When every domain has answered, the attempt is recorded in the queue: delivered, deferred
+// A recipient delivered (stored locally, or 2xx from the next server) is recorded in the queue
+// at once, so that a crash before the attempt ends cannot send it a second copy. When every
+// domain has answered, the whole attempt is recorded in the queue: delivered, deferred
 // (MailDeferred, next attempt per the retry schedule) or failed / expired (MailBounced, and a DSN
 // goes back to the sender through the queue like any other message). A connection lost after the
 // final dot leaves the recipients pending: the RFC 1047 window, noted in the trace.
