@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   sizes.messages = 2000;
   sizes.domains = 8;
   bool verbose = false;
+  std::string write_scenario;
   app.add_option("--seeds", seeds, "seeds to run, A..B (inclusive) or one number");
   auto* seed_option = app.add_option("--seed", one_seed, "run this one seed");
   app.add_option("--messages", sizes.messages, "messages per seed (1..15000)");
@@ -49,6 +51,9 @@ int main(int argc, char** argv) {
   app.add_option("--intensity", sizes.fault_intensity, "fault intensity, 0 (none) .. 1");
   app.add_option("--interval", sizes.message_interval_s, "mean seconds between two sends");
   app.add_flag("--verbose", verbose, "print the generated fault plan and the run's end");
+  app.add_option(
+      "--write-scenario", write_scenario,
+      "write the first seed's generated lesson to this file (for mailscope run) and stop");
   CLI11_PARSE(app, argc, argv);
 
   std::uint64_t first = 0;
@@ -58,6 +63,12 @@ int main(int argc, char** argv) {
   } else if (!parse_range(seeds, first, last)) {
     std::fprintf(stderr, "--seeds: expected A..B or N, got '%s'\n", seeds.c_str());
     return 2;
+  }
+
+  if (!write_scenario.empty()) {
+    std::ofstream out(write_scenario);
+    out << mailscope::soak::generate_soak(first, sizes).json << "\n";
+    return out.good() ? 0 : 2;
   }
 
   std::printf("soak: seeds %llu..%llu, %u messages, %u domains x %u users, intensity %.2f\n",

@@ -29,6 +29,11 @@ DeliveryAgent::~DeliveryAgent() {
   if (m_timer) m_server.context().sim.cancel(m_timer);
 }
 
+void DeliveryAgent::note_crash() {
+  for (const auto& [number, job] : m_jobs)
+    if (job->connection) job->connection->note_abandoned_in_window();
+}
+
 void DeliveryAgent::kick() {
   schedule_wake(m_server.context().sim.now());
 }
@@ -46,8 +51,14 @@ void DeliveryAgent::schedule_wake(TimeNs when) {
 }
 
 void DeliveryAgent::rearm() {
+  const TimeNs now = m_server.context().sim.now();
   const TimeNs next = m_server.storage().queue().next_wakeup();
-  if (next != kTimeNever) schedule_wake(std::max(next, m_server.context().sim.now()));
+  if (next == kTimeNever) return;
+  // With every slot busy, an entry that is due already must wait for a slot: finish_attempt()
+  // rearms when one frees. Waking now would find nothing to start and schedule the same instant
+  // again, forever, and virtual time would stand still.
+  if (next <= now && m_attempts.size() >= m_server.options().deliveries_max) return;
+  schedule_wake(std::max(next, now));
 }
 
 void DeliveryAgent::wake() {

@@ -43,6 +43,9 @@ class DeliveryAgent {
   // Looks at the queue at the current time (from a fresh simulator event, never re-entrantly).
   void kick();
   std::size_t attempts_in_flight() const { return m_attempts.size(); }
+  // The server is crashing: every delivery session waiting for the reply to its final dot notes
+  // the RFC 1047 window (the attempt dies unrecorded and is made again after the restart).
+  void note_crash();
 
  private:
   struct Target {

@@ -64,6 +64,13 @@ SmtpClientConnection::SmtpClientConnection(const ServiceContext& context,
 
 SmtpClientConnection::~SmtpClientConnection() = default;
 
+void SmtpClientConnection::note_abandoned_in_window() {
+  if (!awaiting_final_reply() || !m_connection) return;
+  m_connection->note(
+      "RFC 1047: the sending server stopped after the final dot and before the reply; the server "
+      "may have accepted the message, so sending it again after the restart may deliver it twice");
+}
+
 void SmtpClientConnection::on_connected() {
   m_report.connected = true;
   if (m_options.engine.transport == smtp::ClientTransport::ImplicitTls) begin_tls();

@@ -60,6 +60,15 @@ class SmtpClientConnection : public std::enable_shared_from_this<SmtpClientConne
 
   bool finished() const { return m_reported; }
   AppConnection* connection() { return m_connection.get(); }
+  // True between sending the final dot and reading its reply, while the session runs: the
+  // RFC 1047 window, in which neither side can be sure the message was taken.
+  bool awaiting_final_reply() const {
+    return !m_reported && m_engine && m_engine->final_dot_unacknowledged();
+  }
+  // The owner is going away (its server crashed) with the session in the RFC 1047 window: notes
+  // it on the connection, as a lost connection in the window is noted, since the retry after the
+  // restart may deliver the message twice.
+  void note_abandoned_in_window();
 
  private:
   void on_connected();

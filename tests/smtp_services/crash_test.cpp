@@ -104,6 +104,60 @@ TEST(Crash, SenderCrashMidAttemptDoesNotDeliverFinishedRecipientsAgain) {
   EXPECT_EQ(w.storage_a.queue().size(), 0u);
 }
 
+// Found by the soak: with every delivery slot busy (attempts waiting on a server that does not
+// answer) and another entry due, the delivery agent woke up again at the same instant, found no
+// free slot, and scheduled itself for that instant again, forever: virtual time stood still. A
+// full agent now waits for an attempt to end.
+TEST(Crash, FullDeliverySlotsDoNotStopTheClock) {
+  WorldOptions options;
+  options.retry.first_retry_ns = 5 * kMinute;
+  options.adjust_a = [](MailServerOptions& o) { o.deliveries_max = 1; };
+  MailWorld w(1, options);
+  w.server_b1->crash();  // the one slot waits on SYNs to mx1 for a while
+  auto first = w.submit({"bob@b.test"}, "One");
+  auto second = w.submit({"bob@b.test"}, "Two");
+  w.sim.schedule_at(2 * kMinute, [&] { w.server_b1->restart(); });
+  const std::uint64_t ran = w.sim.run(2'000'000);
+  ASSERT_LT(ran, 2'000'000u) << "the simulation never became idle; now=" << w.sim.now();
+  ASSERT_TRUE(first->accepted);
+  ASSERT_TRUE(second->accepted);
+  EXPECT_EQ(w.inbox(w.storage_b1, "bob").size(), 2u);
+  EXPECT_EQ(w.storage_a.queue().size(), 0u);
+}
+
+// Found by the soak: the sending server itself crashed while its final dot waited for the reply.
+// The attempt died unrecorded, the retry after the restart delivered a second copy, and nothing
+// in the trace said that this was the RFC 1047 window. The crash now notes it on the session.
+TEST(Crash, SenderCrashInTheWindowIsNotedAndTheSecondCopyMarked) {
+  WorldOptions options;
+  options.retry.first_retry_ns = 5 * kMinute;
+  MailWorld w(1, options);
+  auto result = w.submit({"bob@b.test"}, "Window");
+  // mx1 queues the message and sends its 250; mail.a.test dies before the reply arrives.
+  ASSERT_TRUE(run_until_event(w, EventKind::MailQueued, *w.mx1_b));
+  w.server_a->crash();
+  w.sim.schedule_after(1 * kMinute, [&] { w.server_a->restart(); });
+  w.sim.run();
+  ASSERT_TRUE(result->accepted);
+
+  const Trace& trace = w.sim.trace();
+  std::vector<FlowId> window_flows;
+  for (const TraceEvent& e : trace.events()) {
+    if (e.node == w.mail_a->id() && e.kind == EventKind::Note &&
+        trace.text(e).starts_with("RFC 1047: the sending server stopped after the final dot"))
+      window_flows.push_back(e.flow);
+  }
+  ASSERT_EQ(window_flows.size(), 1u);
+  EXPECT_NE(window_flows[0], kNoFlow);  // on the session, so a view can show which message
+  const auto inbox = w.inbox(w.storage_b1, "bob");
+  ASSERT_EQ(inbox.size(), 2u);
+  std::size_t marks = 0;
+  for (const std::string& note : events_of(trace, EventKind::Note, w.mx1_b))
+    marks += parse_duplicate_mark(note).has_value();
+  EXPECT_EQ(marks, 1u);
+  EXPECT_EQ(w.storage_a.queue().size(), 0u);
+}
+
 TEST(Crash, LostReplyAfterTheFinalDotIsTheRfc1047DuplicateWindow) {
   WorldOptions options;
   options.retry.first_retry_ns = 5 * kMinute;
