@@ -263,13 +263,19 @@ void DeliveryAgent::try_next_target(DomainJob& job) {
   // Opportunistic TLS between servers (RFC 3207, RFC 7435): a bad certificate is noted, not fatal.
   options.tls.verify_mode = tls::TlsVerifyMode::Report;
 
+  const std::weak_ptr<bool> alive = m_alive;
+  const std::uint64_t number = job.number;
+  options.on_message = [this, alive, number, target](const SmtpClientReport& report) {
+    const auto guard = alive.lock();
+    if (!guard || !*guard) return;
+    settle_accepted(number, target, report);
+  };
+
   smtp::OutgoingMessage message;
   message.reverse_path = job.reverse_path;
   message.recipients = job.pending;
   message.content = *job.message;
 
-  const std::weak_ptr<bool> alive = m_alive;
-  const std::uint64_t number = job.number;
   job.connection = SmtpClientConnection::start(
       context, m_server.host(), target.address, kSmtpPort, std::move(options), {message},
       [this, alive, number, target](const SmtpClientReport& report) {
@@ -277,6 +283,24 @@ void DeliveryAgent::try_next_target(DomainJob& job) {
         if (!guard || !*guard) return;
         on_report(number, target, report);
       });
+}
+
+void DeliveryAgent::settle_accepted(std::uint64_t job_number, const Target& target,
+                                    const SmtpClientReport& report) {
+  const auto it = m_jobs.find(job_number);
+  if (it == m_jobs.end() || report.messages.empty()) return;
+  const DomainJob& job = *it->second;
+  const smtp::MessageResult& message = report.messages.back();
+  if (message.status != smtp::MessageStatus::Delivered) return;
+  const TimeNs now = m_server.context().sim.now();
+  for (const std::string& recipient : job.pending) {
+    const smtp::RecipientResult* answer = report.recipient(bracketed(recipient));
+    if (answer == nullptr || answer->status != smtp::RecipientStatus::Accepted) continue;
+    m_server.storage().queue().record_delivered(
+        job.id, now,
+        mail::RecipientResult{recipient, mail::DeliveryStatus::Delivered, reply_line(message.reply),
+                              target.host});
+  }
 }
 
 void DeliveryAgent::on_report(std::uint64_t job_number, const Target& target,

@@ -81,6 +81,10 @@ class DeliveryAgent {
                     std::vector<std::string> recipients);
   void on_route(std::uint64_t job_number, RouteResult route);
   void try_next_target(DomainJob& job);
+  // The next server answered the final dot: records the recipients it took in the queue at
+  // once, before the session ends (a crash before QUIT's reply must not send them again).
+  void settle_accepted(std::uint64_t job_number, const Target& target,
+                       const SmtpClientReport& report);
   void on_report(std::uint64_t job_number, const Target& target, const SmtpClientReport& report);
   void resolve_all(DomainJob& job, mail::DeliveryStatus status, const std::string& reply);
   void finish_domain(std::uint64_t job_number);

@@ -126,6 +126,7 @@ void SmtpClientConnection::carry_out(smtp::SmtpOutput out, EventId cause) {
       }
     } else if (auto* message = std::get_if<smtp::MessageResult>(&action)) {
       m_report.messages.push_back(*message);
+      if (m_options.on_message) m_options.on_message(m_report);
     } else if (auto* finished = std::get_if<smtp::SessionFinished>(&action)) {
       m_report.finished = *finished;
       if (finished->duplicate_risk) {

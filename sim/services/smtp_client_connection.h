@@ -19,12 +19,19 @@
 
 namespace mailscope::services {
 
+struct SmtpClientReport;
+
 struct SmtpClientConnectionOptions {
   smtp::SmtpClientConfig engine;
   // Used when TLS starts (STARTTLS or implicit); the trust anchor is the scenario CA. The
   // verification date is filled in with the virtual date when the handshake begins.
   tls::TlsClientConfig tls;
   std::string application = "smtp";
+  // Called as soon as a message has its final answer (the reply to its final dot), with the
+  // report so far, before the session ends with QUIT. From a 250 on, the message is the server's
+  // responsibility (RFC 5321 6.1): an owner that records it only when the session is over would
+  // send it again if it crashed in between. May be empty.
+  std::function<void(const SmtpClientReport&)> on_message;
 };
 
 // The outcome of one session, as the owner needs it.

@@ -158,6 +158,28 @@ TEST(Crash, SenderCrashInTheWindowIsNotedAndTheSecondCopyMarked) {
   EXPECT_EQ(w.storage_a.queue().size(), 0u);
 }
 
+// Found by the soak: the sending server got its 250, sent QUIT and crashed before the reply to
+// QUIT; the attempt was only recorded when the session ended, so after the restart the message
+// went out again. The 250 is now recorded in the queue the moment it arrives.
+TEST(Crash, SenderCrashAfterThe250ButBeforeQuitEndsSendsNothingAgain) {
+  WorldOptions options;
+  options.retry.first_retry_ns = 5 * kMinute;
+  MailWorld w(1, options);
+  auto result = w.submit({"bob@b.test"}, "Once");
+  bool quit_sent = false;
+  while (!quit_sent && run_until_event(w, EventKind::Request, *w.mail_a)) {
+    const auto requests = events_of(w.sim.trace(), EventKind::Request, w.mail_a);
+    quit_sent = requests.back() == "QUIT\r\n";
+  }
+  ASSERT_TRUE(quit_sent);
+  w.server_a->crash();  // the 221 is still on its way
+  w.sim.schedule_after(1 * kMinute, [&] { w.server_a->restart(); });
+  w.sim.run();
+  ASSERT_TRUE(result->accepted);
+  EXPECT_EQ(w.inbox(w.storage_b1, "bob").size(), 1u);
+  EXPECT_EQ(w.storage_a.queue().size(), 0u);
+}
+
 TEST(Crash, LostReplyAfterTheFinalDotIsTheRfc1047DuplicateWindow) {
   WorldOptions options;
   options.retry.first_retry_ns = 5 * kMinute;
