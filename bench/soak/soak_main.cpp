@@ -105,10 +105,11 @@ int main(int argc, char** argv) {
     if (verbose) {
       std::printf(
           "       lossy links %u (max %.1f %%), greylisting %u, sessions cut before/after the dot "
-          "%u/%u, taken without 250 %u, quiesced %s, trace events %llu, digest %016llx\n",
+          "%u/%u, taken without 250 %u, delivered and bounced after a window %u, quiesced %s, "
+          "trace events %llu, digest %016llx\n",
           plan.lossy_links, plan.loss_max * 100, plan.greylisting, k.sessions_before_dot,
-          k.sessions_after_dot, c.taken_without_250, run->report.quiesced ? "yes" : "no",
-          static_cast<unsigned long long>(run->report.events),
+          k.sessions_after_dot, c.taken_without_250, c.bounced_after_window,
+          run->report.quiesced ? "yes" : "no", static_cast<unsigned long long>(run->report.events),
           static_cast<unsigned long long>(run->trace_digest));
     }
     total_messages += c.messages;

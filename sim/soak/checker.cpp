@@ -202,9 +202,18 @@ SoakCheck check_soak(world::World& world, const std::vector<SoakMessage>& messag
                     "accepted with 250 at submission; not in the INBOX and no bounce");
         }
         if (copy_count > 0 && bounce_count > 0) {
-          violation(ViolationKind::DeliveredAndBounced, m.token, recipient,
-                    std::to_string(copy_count) + " copies and " + std::to_string(bounce_count) +
-                        " bounces");
+          // The window's other face: the sender never learned of the 250, kept trying, ran out
+          // of time and bounced a message that had arrived.
+          bool window = false;
+          for (const Copy& copy : c->second)
+            window = window || facts.window_message_ids.contains(copy.message_id);
+          if (window) {
+            ++counts.bounced_after_window;
+          } else {
+            violation(ViolationKind::DeliveredAndBounced, m.token, recipient,
+                      std::to_string(copy_count) + " copies and " + std::to_string(bounce_count) +
+                          " bounces, and no RFC 1047 window for the message in the trace");
+          }
         }
       }
       if (bounce_count > 1) {

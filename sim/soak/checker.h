@@ -5,8 +5,9 @@
 //
 // Per message whose submission got 250 at the final dot, per recipient:
 //  - the message is in that recipient's INBOX exactly once, or exactly one bounce (a DSN naming
-//    the recipient and quoting the message's header) reached the sender — never both, never
-//    neither;
+//    the recipient and quoting the message's header) reached the sender — never neither, and
+//    both only when the trace shows an RFC 1047 window for the message (the sender never learned
+//    of the 250 and gave up later);
 //  - every further copy (same subject, same Message-ID, a higher UID) is allowed only when the
 //    trace shows an RFC 1047 window for that Message-ID (a client lost the connection after its
 //    final dot), and it must carry the delivering server's duplicate mark (duplicate_mark.h);
@@ -62,16 +63,17 @@ struct Violation {
 };
 
 struct SoakCounts {
-  std::uint32_t messages = 0;            // messages the users sent
-  std::uint32_t accepted = 0;            // ... whose final dot got 250 from the submission server
-  std::uint32_t recipients_checked = 0;  // (message, recipient) pairs of accepted messages
-  std::uint32_t delivered = 0;           // pairs found in the recipient's INBOX
-  std::uint32_t bounced = 0;             // pairs bounced to the sender
-  std::uint32_t duplicates = 0;          // copies beyond the first
-  std::uint32_t duplicates_marked = 0;   // ... that carry the mark
-  std::uint32_t taken_without_250 = 0;   // messages that arrived although their 250 was lost
-  std::uint32_t windows = 0;             // RFC 1047 windows noted in the trace
-  std::uint32_t queue_left = 0;          // entries still queued at the end
+  std::uint32_t messages = 0;              // messages the users sent
+  std::uint32_t accepted = 0;              // ... whose final dot got 250 from the submission server
+  std::uint32_t recipients_checked = 0;    // (message, recipient) pairs of accepted messages
+  std::uint32_t delivered = 0;             // pairs found in the recipient's INBOX
+  std::uint32_t bounced = 0;               // pairs bounced to the sender
+  std::uint32_t duplicates = 0;            // copies beyond the first
+  std::uint32_t duplicates_marked = 0;     // ... that carry the mark
+  std::uint32_t taken_without_250 = 0;     // messages that arrived although their 250 was lost
+  std::uint32_t bounced_after_window = 0;  // pairs delivered and bounced after an RFC 1047 window
+  std::uint32_t windows = 0;               // RFC 1047 windows noted in the trace
+  std::uint32_t queue_left = 0;            // entries still queued at the end
 };
 
 struct SoakCheck {
