@@ -166,6 +166,24 @@ Result<AttemptSummary> MailQueue::record_attempt(QueueId id, TimeNs now,
   return summary;
 }
 
+bool MailQueue::record_delivered(QueueId id, TimeNs now, const RecipientResult& result) {
+  if (result.status != DeliveryStatus::Delivered) return false;
+  const auto it = m_entries.find(id);
+  if (it == m_entries.end()) return false;
+  QueueEntry& entry = it->second;
+  for (QueueRecipient& r : entry.recipients) {
+    if (r.address != result.address || r.state != RecipientState::Pending) continue;
+    ++r.attempts;
+    r.last_attempt = now;
+    r.last_reply = result.reply.substr(0, m_options.reply_size_max);
+    r.remote_mta = result.remote_mta;
+    r.state = RecipientState::Delivered;
+    entry.last_reply = r.last_reply;
+    return true;
+  }
+  return false;
+}
+
 std::vector<BounceRequest> MailQueue::expire(TimeNs now) {
   std::vector<BounceRequest> bounces;
   for (auto it = m_entries.begin(); it != m_entries.end();) {

@@ -128,6 +128,13 @@ class MailQueue {
   // not named stay pending. Schedules the next attempt or finishes the entry.
   Result<AttemptSummary> record_attempt(QueueId id, TimeNs now,
                                         std::span<const RecipientResult> results);
+  // Records at once that one recipient of an entry in flight was delivered (a 2xx from the next
+  // server, or stored in a local mailbox), before the attempt as a whole is over. From that
+  // answer on the recipient is someone else's responsibility (RFC 5321 6.1), so a crash of the
+  // service before record_attempt() must not make it pending again: a second delivery would be a
+  // duplicate that no lost reply explains. record_attempt() leaves such a recipient as it is.
+  // False when there is no such entry or no such pending recipient.
+  bool record_delivered(QueueId id, TimeNs now, const RecipientResult& result);
   // Gives up on every entry (not in flight) that has been queued for give_up_after_ns: its
   // pending recipients expire. Returns the bounces to send.
   std::vector<BounceRequest> expire(TimeNs now);

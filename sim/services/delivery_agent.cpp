@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mail/builder.h"
+#include "services/duplicate_mark.h"
 #include "services/mail_server.h"
 #include "services/mail_text.h"
 #include "tls/certificate_authority.h"
@@ -28,6 +29,11 @@ DeliveryAgent::~DeliveryAgent() {
   if (m_timer) m_server.context().sim.cancel(m_timer);
 }
 
+void DeliveryAgent::note_crash() {
+  for (const auto& [number, job] : m_jobs)
+    if (job->connection) job->connection->note_abandoned_in_window();
+}
+
 void DeliveryAgent::kick() {
   schedule_wake(m_server.context().sim.now());
 }
@@ -45,8 +51,14 @@ void DeliveryAgent::schedule_wake(TimeNs when) {
 }
 
 void DeliveryAgent::rearm() {
+  const TimeNs now = m_server.context().sim.now();
   const TimeNs next = m_server.storage().queue().next_wakeup();
-  if (next != kTimeNever) schedule_wake(std::max(next, m_server.context().sim.now()));
+  if (next == kTimeNever) return;
+  // With every slot busy, an entry that is due already must wait for a slot: finish_attempt()
+  // rearms when one frees. Waking now would find nothing to start and schedule the same instant
+  // again, forever, and virtual time would stand still.
+  if (next <= now && m_attempts.size() >= m_server.options().deliveries_max) return;
+  schedule_wake(std::max(next, now));
 }
 
 void DeliveryAgent::wake() {
@@ -83,7 +95,9 @@ void DeliveryAgent::start_attempt(mail::QueueId id) {
     if (r.state != mail::RecipientState::Pending) continue;
     const std::string domain = domain_of(r.address);
     if (m_server.is_local_domain(domain)) {
-      attempt.results.push_back(deliver_local(entry, r.address));
+      mail::RecipientResult result = deliver_local(entry, r.address);
+      m_server.storage().queue().record_delivered(id, now, result);
+      attempt.results.push_back(std::move(result));
     } else {
       remote[domain].push_back(r.address);
     }
@@ -118,6 +132,13 @@ mail::RecipientResult DeliveryAgent::deliver_local(const mail::QueueEntry& entry
     m_server.record(EventKind::MailDelivered,
                     mail::format_queue_id(entry.id) + " delivered to " + recipient + " INBOX uid=" +
                         std::to_string(stored->uid) + " size=" + std::to_string(bytes.size()));
+    // A Message-ID this user already got: stored all the same, but marked (duplicate_mark.h).
+    const std::string message_id = message_id_of(*entry.message);
+    if (const auto first = m_server.storage().remember_delivery(user, message_id, stored->uid)) {
+      m_server.record(EventKind::Note,
+                      format_duplicate_mark(
+                          entry.id, DuplicateMark{recipient, stored->uid, *first, message_id}));
+    }
     return result;
   }
   switch (stored.code()) {
@@ -242,13 +263,19 @@ void DeliveryAgent::try_next_target(DomainJob& job) {
   // Opportunistic TLS between servers (RFC 3207, RFC 7435): a bad certificate is noted, not fatal.
   options.tls.verify_mode = tls::TlsVerifyMode::Report;
 
+  const std::weak_ptr<bool> alive = m_alive;
+  const std::uint64_t number = job.number;
+  options.on_message = [this, alive, number, target](const SmtpClientReport& report) {
+    const auto guard = alive.lock();
+    if (!guard || !*guard) return;
+    settle_accepted(number, target, report);
+  };
+
   smtp::OutgoingMessage message;
   message.reverse_path = job.reverse_path;
   message.recipients = job.pending;
   message.content = *job.message;
 
-  const std::weak_ptr<bool> alive = m_alive;
-  const std::uint64_t number = job.number;
   job.connection = SmtpClientConnection::start(
       context, m_server.host(), target.address, kSmtpPort, std::move(options), {message},
       [this, alive, number, target](const SmtpClientReport& report) {
@@ -256,6 +283,24 @@ void DeliveryAgent::try_next_target(DomainJob& job) {
         if (!guard || !*guard) return;
         on_report(number, target, report);
       });
+}
+
+void DeliveryAgent::settle_accepted(std::uint64_t job_number, const Target& target,
+                                    const SmtpClientReport& report) {
+  const auto it = m_jobs.find(job_number);
+  if (it == m_jobs.end() || report.messages.empty()) return;
+  const DomainJob& job = *it->second;
+  const smtp::MessageResult& message = report.messages.back();
+  if (message.status != smtp::MessageStatus::Delivered) return;
+  const TimeNs now = m_server.context().sim.now();
+  for (const std::string& recipient : job.pending) {
+    const smtp::RecipientResult* answer = report.recipient(bracketed(recipient));
+    if (answer == nullptr || answer->status != smtp::RecipientStatus::Accepted) continue;
+    m_server.storage().queue().record_delivered(
+        job.id, now,
+        mail::RecipientResult{recipient, mail::DeliveryStatus::Delivered, reply_line(message.reply),
+                              target.host});
+  }
 }
 
 void DeliveryAgent::on_report(std::uint64_t job_number, const Target& target,
@@ -302,6 +347,9 @@ void DeliveryAgent::on_report(std::uint64_t job_number, const Target& target,
       case smtp::RecipientStatus::Accepted:
         attempt.results.push_back(
             mail::RecipientResult{recipient, mail::DeliveryStatus::Delivered, reply, target.host});
+        // The next server answered 250: settled now, whatever happens before the attempt ends.
+        m_server.storage().queue().record_delivered(job.id, m_server.context().sim.now(),
+                                                    attempt.results.back());
         m_server.record(EventKind::Note, mail::format_queue_id(job.id) +
                                              " to=" + bracketed(recipient) + " relayed to " +
                                              where + tls_text + ": " + reply);

@@ -11,7 +11,9 @@
 //    tried in preference order (RFC 5321 §5.1; if this server is one of them, it and every less
 //    preferred one are dropped), each address in turn. A connection failure or a 4xx moves the
 //    recipients that are still pending to the next exchanger; 2xx and 5xx are final.
-// When every domain has answered, the attempt is recorded in the queue: delivered, deferred
+// A recipient delivered (stored locally, or 2xx from the next server) is recorded in the queue
+// at once, so that a crash before the attempt ends cannot send it a second copy. When every
+// domain has answered, the whole attempt is recorded in the queue: delivered, deferred
 // (MailDeferred, next attempt per the retry schedule) or failed / expired (MailBounced, and a DSN
 // goes back to the sender through the queue like any other message). A connection lost after the
 // final dot leaves the recipients pending: the RFC 1047 window, noted in the trace.
@@ -41,6 +43,9 @@ class DeliveryAgent {
   // Looks at the queue at the current time (from a fresh simulator event, never re-entrantly).
   void kick();
   std::size_t attempts_in_flight() const { return m_attempts.size(); }
+  // The server is crashing: every delivery session waiting for the reply to its final dot notes
+  // the RFC 1047 window (the attempt dies unrecorded and is made again after the restart).
+  void note_crash();
 
  private:
   struct Target {
@@ -76,6 +81,10 @@ class DeliveryAgent {
                     std::vector<std::string> recipients);
   void on_route(std::uint64_t job_number, RouteResult route);
   void try_next_target(DomainJob& job);
+  // The next server answered the final dot: records the recipients it took in the queue at
+  // once, before the session ends (a crash before QUIT's reply must not send them again).
+  void settle_accepted(std::uint64_t job_number, const Target& target,
+                       const SmtpClientReport& report);
   void on_report(std::uint64_t job_number, const Target& target, const SmtpClientReport& report);
   void resolve_all(DomainJob& job, mail::DeliveryStatus status, const std::string& reply);
   void finish_domain(std::uint64_t job_number);

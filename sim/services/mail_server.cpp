@@ -125,6 +125,7 @@ void MailServer::crash() {
   record(EventKind::Note, "mail server crashed: " + std::to_string(session_count()) +
                               " sessions lost, " + std::to_string(m_storage.queue().size()) +
                               " messages stay in the queue");
+  m_process->agent.note_crash();
   m_process.reset();
 }
 

@@ -43,4 +43,15 @@ std::optional<TimeNs> MailServerStorage::greylist_first_seen(const GreylistKey& 
   return now;
 }
 
+std::optional<mail::Uid> MailServerStorage::remember_delivery(std::string_view user,
+                                                              std::string_view message_id,
+                                                              mail::Uid uid) {
+  if (message_id.empty()) return std::nullopt;
+  auto key = std::make_pair(lower_ascii(user), std::string(message_id));
+  const auto it = m_delivered.find(key);
+  if (it != m_delivered.end()) return it->second;
+  if (m_delivered.size() < kDeliveryRecordsMax) m_delivered.emplace(std::move(key), uid);
+  return std::nullopt;
+}
+
 }  // namespace mailscope::services

@@ -37,6 +37,7 @@ class MailServerStorage {
  public:
   static constexpr std::size_t kGreylistEntriesMax = 100'000;
   static constexpr std::size_t kPasswordMax = 256;
+  static constexpr std::size_t kDeliveryRecordsMax = 1'000'000;
 
   explicit MailServerStorage(MailServerStorageOptions options = {});
   MailServerStorage(const MailServerStorage&) = delete;
@@ -68,6 +69,14 @@ class MailServerStorage {
 
   std::optional<tls::Credentials>& credentials() { return m_credentials; }
 
+  // The duplicate database (services/duplicate_mark.h): the UID under which a Message-ID was
+  // first delivered to a user. When the id was delivered to that user before, returns the first
+  // UID (the new copy is a duplicate); otherwise remembers `uid` and returns nullopt. An empty id
+  // is never remembered. Beyond kDeliveryRecordsMax records new ids are no longer remembered, so
+  // a later copy of them would go unmarked (never wrongly marked).
+  std::optional<mail::Uid> remember_delivery(std::string_view user, std::string_view message_id,
+                                             mail::Uid uid);
+
  private:
   mail::MailStore m_store;
   mail::MailQueue m_queue;
@@ -76,6 +85,8 @@ class MailServerStorage {
   mail::QueueId m_next_queue_id = 1;         // equals the queue's own next id
   std::uint64_t m_serials = 0;
   std::optional<tls::Credentials> m_credentials;  // issued once, kept across restarts
+  // (lower-case user, Message-ID) -> first UID; at most kDeliveryRecordsMax entries.
+  std::map<std::pair<std::string, std::string>, mail::Uid, std::less<>> m_delivered;
 };
 
 }  // namespace mailscope::services

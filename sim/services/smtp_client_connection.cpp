@@ -64,6 +64,13 @@ SmtpClientConnection::SmtpClientConnection(const ServiceContext& context,
 
 SmtpClientConnection::~SmtpClientConnection() = default;
 
+void SmtpClientConnection::note_abandoned_in_window() {
+  if (!awaiting_final_reply() || !m_connection) return;
+  m_connection->note(
+      "RFC 1047: the sending server stopped after the final dot and before the reply; the server "
+      "may have accepted the message, so sending it again after the restart may deliver it twice");
+}
+
 void SmtpClientConnection::on_connected() {
   m_report.connected = true;
   if (m_options.engine.transport == smtp::ClientTransport::ImplicitTls) begin_tls();
@@ -119,6 +126,7 @@ void SmtpClientConnection::carry_out(smtp::SmtpOutput out, EventId cause) {
       }
     } else if (auto* message = std::get_if<smtp::MessageResult>(&action)) {
       m_report.messages.push_back(*message);
+      if (m_options.on_message) m_options.on_message(m_report);
     } else if (auto* finished = std::get_if<smtp::SessionFinished>(&action)) {
       m_report.finished = *finished;
       if (finished->duplicate_risk) {

@@ -19,12 +19,19 @@
 
 namespace mailscope::services {
 
+struct SmtpClientReport;
+
 struct SmtpClientConnectionOptions {
   smtp::SmtpClientConfig engine;
   // Used when TLS starts (STARTTLS or implicit); the trust anchor is the scenario CA. The
   // verification date is filled in with the virtual date when the handshake begins.
   tls::TlsClientConfig tls;
   std::string application = "smtp";
+  // Called as soon as a message has its final answer (the reply to its final dot), with the
+  // report so far, before the session ends with QUIT. From a 250 on, the message is the server's
+  // responsibility (RFC 5321 6.1): an owner that records it only when the session is over would
+  // send it again if it crashed in between. May be empty.
+  std::function<void(const SmtpClientReport&)> on_message;
 };
 
 // The outcome of one session, as the owner needs it.
@@ -60,6 +67,15 @@ class SmtpClientConnection : public std::enable_shared_from_this<SmtpClientConne
 
   bool finished() const { return m_reported; }
   AppConnection* connection() { return m_connection.get(); }
+  // True between sending the final dot and reading its reply, while the session runs: the
+  // RFC 1047 window, in which neither side can be sure the message was taken.
+  bool awaiting_final_reply() const {
+    return !m_reported && m_engine && m_engine->final_dot_unacknowledged();
+  }
+  // The owner is going away (its server crashed) with the session in the RFC 1047 window: notes
+  // it on the connection, as a lost connection in the window is noted, since the retry after the
+  // restart may deliver the message twice.
+  void note_abandoned_in_window();
 
  private:
   void on_connected();

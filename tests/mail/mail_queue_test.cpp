@@ -126,6 +126,33 @@ TEST(MailQueue, EachRecipientHasItsOwnStatus) {
   EXPECT_EQ(queue.find(id), nullptr);
 }
 
+// A delivery is settled the moment it happens, so a crash before the attempt is recorded cannot
+// make the recipient pending again (the soak found the duplicate this caused).
+TEST(MailQueue, DeliveryRecordedBeforeTheAttemptEndsSurvivesACrash) {
+  MailQueue queue;
+  const QueueId id = *queue.enqueue("alice@example.com",
+                                    rcpts({"bob@example.org", "carol@example.net"}), kMessage, 0);
+  ASSERT_TRUE(queue.begin_attempt(id, 0).ok());
+  const RecipientResult bob = result("bob@example.org", DeliveryStatus::Delivered, "250 2.0.0 Ok");
+  EXPECT_TRUE(queue.record_delivered(id, 5, bob));
+  EXPECT_FALSE(queue.record_delivered(id, 6, bob));  // already settled
+  EXPECT_FALSE(queue.record_delivered(id, 6,
+                                      result("carol@example.net", DeliveryStatus::Deferred,
+                                             "421 later")));  // only deliveries
+  EXPECT_FALSE(queue.record_delivered(99, 6, bob));           // no such entry
+  const QueueEntry* entry = queue.find(id);
+  EXPECT_EQ(entry->recipients[0].state, RecipientState::Delivered);
+  EXPECT_EQ(entry->recipients[0].last_reply, "250 2.0.0 Ok");
+  EXPECT_EQ(entry->pending_count(), 1u);
+  // The service crashes before record_attempt(); after the restart only carol is left.
+  queue.recover(60);
+  ASSERT_EQ(queue.due(60), std::vector<QueueId>{id});
+  entry = *queue.begin_attempt(id, 60);
+  EXPECT_EQ(entry->recipients[0].state, RecipientState::Delivered);
+  const RecipientResult carol[] = {result("carol@example.net", DeliveryStatus::Delivered, "250")};
+  EXPECT_TRUE(queue.record_attempt(id, 61, carol)->finished);
+}
+
 TEST(MailQueue, BouncesAreNeverBounced) {
   MailQueue queue;
   const QueueId id = *queue.enqueue("", rcpts({"alice@example.com"}), kMessage, 0);
