@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/rng.h"
+#include "export/encoding.h"
 
 namespace mailscope::soak {
 namespace {
@@ -34,26 +35,10 @@ std::string seconds_text(std::int64_t us) {
   return buf;
 }
 
-// Generated text is letters, digits, spaces and a few marks, but escape anyway: a JSON error
-// here would be the generator's bug, and the loader would say so.
 std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
+  std::string out;
+  exporter::append_json_string(out, text);
+  return out;
 }
 
 std::int64_t uniform_us(Rng& rng, std::int64_t low_us, std::int64_t high_us) {
