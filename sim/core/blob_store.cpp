@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <new>
+#include <utility>
 
 namespace mailscope {
 
@@ -19,8 +20,9 @@ BlobRef BlobStore::store(std::span<const std::uint8_t> bytes) {
     const std::size_t windows = (needed + kWindowSize - 1) / kWindowSize;
     const std::uint64_t first = m_windows.size();
     if ((first + windows) << kWindowBits > kPositionMax) throw std::bad_alloc();
-    auto* base = reinterpret_cast<std::uint8_t*>(
-        m_chunks.emplace_back(HugeBuffer(windows * kWindowSize)).data());
+    HugeBuffer chunk =
+        windows == 1 && m_supply != nullptr ? m_supply->take() : HugeBuffer(windows * kWindowSize);
+    auto* base = reinterpret_cast<std::uint8_t*>(m_chunks.emplace_back(std::move(chunk)).data());
     for (std::size_t w = 0; w < windows; ++w)
       m_windows.push_back(base + w * kWindowSize);
     m_next = first << kWindowBits;

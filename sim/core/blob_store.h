@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/block_supply.h"
 #include "core/huge_buffer.h"
 
 namespace mailscope {
@@ -36,6 +37,10 @@ class BlobRef {
 
 class BlobStore {
  public:
+  BlobStore() = default;
+  // One-window chunks come from `supply` (which must outlive the store).
+  explicit BlobStore(BlockSupply* supply) : m_supply(supply) {}
+
   BlobRef store(std::span<const std::uint8_t> bytes);
   BlobRef store(std::string_view text);
   std::span<const std::uint8_t> bytes(BlobRef ref) const;
@@ -53,6 +58,7 @@ class BlobStore {
   // its first byte.
   static constexpr int kWindowBits = 22;
   static constexpr std::size_t kWindowSize = std::size_t{1} << kWindowBits;
+  static_assert(kWindowSize == BlockSupply::kBlockBytes);
   static constexpr std::uint64_t kPositionMax = std::uint64_t{1} << (64 - BlobRef::kSizeBits);
   BlobRef make_ref(std::uint64_t position, std::uint64_t size) const;
   const std::uint8_t* at(std::uint64_t position) const {
@@ -63,6 +69,7 @@ class BlobStore {
   std::uint64_t m_next = 0;  // the position the next blob starts at
   std::uint64_t m_end = 0;   // one past the last position of the newest chunk
   std::size_t m_bytes_stored = 0;
+  BlockSupply* m_supply = nullptr;  // may be null
 };
 
 }  // namespace mailscope

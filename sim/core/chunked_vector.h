@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/block_supply.h"
 #include "core/huge_buffer.h"
 
 namespace mailscope {
@@ -23,6 +24,12 @@ class ChunkedVector {
  public:
   static constexpr std::size_t kBlockSize = kBlockBytes / sizeof(T);
   static_assert(kBlockSize > 0);
+
+  ChunkedVector() = default;
+  // Blocks come from `supply` (which must outlive the vector) instead of fresh mappings.
+  explicit ChunkedVector(BlockSupply* supply) : m_supply(supply) {
+    static_assert(kBlockBytes == BlockSupply::kBlockBytes);
+  }
 
   class Iterator {
    public:
@@ -80,7 +87,8 @@ class ChunkedVector {
   };
 
   void push_back(const T& value) {
-    if (m_size % kBlockSize == 0) m_blocks.emplace_back(kBlockBytes);
+    if (m_size % kBlockSize == 0)
+      m_blocks.push_back(m_supply != nullptr ? m_supply->take() : HugeBuffer(kBlockBytes));
     new (slot(m_size)) T(value);
     ++m_size;
   }
@@ -99,6 +107,7 @@ class ChunkedVector {
   }
   std::vector<HugeBuffer> m_blocks;
   std::size_t m_size = 0;
+  BlockSupply* m_supply = nullptr;  // may be null
 };
 
 }  // namespace mailscope

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -147,10 +148,13 @@ class Trace {
   std::size_t memory_bytes() const;
 
  private:
+  // First, so that it outlives the two arenas it feeds; on the heap, so that a moved Trace's arenas
+  // still point at it.
+  std::unique_ptr<BlockSupply> m_supply = std::make_unique<BlockSupply>();
   std::vector<NodeInfo> m_nodes;
-  std::vector<FlowInfo> m_flows;       // index 0 is kNoFlow
-  ChunkedVector<TraceEvent> m_events;  // never reallocated: recording stays O(1)
-  BlobStore m_blobs;
+  std::vector<FlowInfo> m_flows;                       // index 0 is kNoFlow
+  ChunkedVector<TraceEvent> m_events{m_supply.get()};  // never reallocated: recording stays O(1)
+  BlobStore m_blobs{m_supply.get()};
   Observer m_observer;       // may be empty
   bool m_observing = false;  // true while the observer runs
 };

@@ -131,8 +131,7 @@ std::size_t TcpConnection::send(ByteView bytes) {
   if (!open || m_fin_queued || bytes.empty()) return 0;
   const std::size_t accepted = std::min(bytes.size(), send_buffer_free());
   if (accepted < bytes.size()) m_send_blocked = true;
-  m_send_buffer.insert(m_send_buffer.end(), bytes.begin(),
-                       bytes.begin() + static_cast<std::ptrdiff_t>(accepted));
+  m_send_buffer.append(bytes.first(accepted));
   if (!m_in_segment) output();
   return accepted;
 }
@@ -467,8 +466,7 @@ void TcpConnection::on_new_ack(std::uint32_t ack) {
   const std::uint32_t acked = ack - m_snd_una;
   if (seq_gt(ack, m_send_buffer_seq)) {
     const std::size_t count = std::min<std::size_t>(ack - m_send_buffer_seq, m_send_buffer.size());
-    m_send_buffer.erase(m_send_buffer.begin(),
-                        m_send_buffer.begin() + static_cast<std::ptrdiff_t>(count));
+    m_send_buffer.consume(count);
     m_send_buffer_seq += static_cast<std::uint32_t>(count);
   }
   m_snd_una = ack;
@@ -651,16 +649,15 @@ void TcpConnection::output() {
 
 void TcpConnection::send_segment(std::uint32_t seq, std::uint32_t length, bool fin, SendKind kind) {
   const std::uint32_t end = seq + length + (fin ? 1 : 0);
-  const auto offset = static_cast<std::ptrdiff_t>(seq - m_send_buffer_seq);
-  m_scratch.resize(length);
-  std::copy_n(m_send_buffer.begin() + offset, length, m_scratch.begin());
+  // emit() copies the payload into the frame before anything can append to the buffer.
+  const wire::ByteView payload = m_send_buffer.view(seq - m_send_buffer_seq, length);
   std::uint8_t segment_flags = flags::kAck;
   if (length > 0 && seq + length == data_end()) segment_flags |= flags::kPsh;
   if (fin) segment_flags |= flags::kFin;
   const bool retransmission = kind == SendKind::Normal && seq_lt(seq, m_snd_max);
   if (kind == SendKind::Normal && !retransmission && !m_rtt_timing) start_rtt(end);
   if (seq_gt(end, m_snd_max)) m_snd_max = end;
-  emit(seq, segment_flags, m_scratch);
+  emit(seq, segment_flags, payload);
   if (retransmission) note_retransmission(seq);
 }
 

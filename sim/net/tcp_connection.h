@@ -22,13 +22,13 @@
 //    time_wait has passed, which is when the owner may free it.
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>  // also needed by wire/bytes.h, which does not include it
 
 #include "core/simulator.h"
+#include "net/byte_queue.h"
 #include "net/tcp_config.h"
 #include "net/tcp_reassembly.h"
 #include "net/tcp_rto.h"
@@ -197,7 +197,8 @@ class TcpConnection {
   void arm_retransmit();
   void disarm_retransmit();
   bool retransmit_armed() const { return m_retransmit_deadline != kTimeNever; }
-  void schedule_retransmit_event(TimeNs at);  // (re)starts the retransmission timer with the current RTO
+  void schedule_retransmit_event(
+      TimeNs at);  // (re)starts the retransmission timer with the current RTO
   void on_retransmit_timeout();
   void maybe_start_persist();
   void on_persist_timeout();
@@ -236,15 +237,14 @@ class TcpConnection {
   std::uint32_t m_snd_nxt;      // next sequence number to send; set back to snd_una by a timeout
   std::uint32_t m_snd_max;      // highest sequence number sent + 1
   std::uint32_t m_snd_wnd = 0;  // the peer's advertised window
-  std::uint32_t m_snd_wnd_max = 0;         // the largest window the peer ever advertised
-  std::uint32_t m_snd_wl1 = 0;             // seq of the segment that last updated m_snd_wnd
-  std::uint32_t m_snd_wl2 = 0;             // ack of the segment that last updated m_snd_wnd
-  std::deque<std::uint8_t> m_send_buffer;  // at most config.send_buffer bytes
-  std::uint32_t m_send_buffer_seq;         // sequence number of m_send_buffer.front()
-  bool m_fin_queued = false;               // close() was called: a FIN follows the last queued byte
-  bool m_send_blocked = false;  // a send() was cut short; `writable` fires when room appears
-  wire::Bytes m_scratch;        // one segment's payload, copied out of the deque
-  std::uint16_t m_mss;          // min(config.mss, peer's MSS): no segment carries more
+  std::uint32_t m_snd_wnd_max = 0;  // the largest window the peer ever advertised
+  std::uint32_t m_snd_wl1 = 0;      // seq of the segment that last updated m_snd_wnd
+  std::uint32_t m_snd_wl2 = 0;      // ack of the segment that last updated m_snd_wnd
+  ByteQueue m_send_buffer;          // at most config.send_buffer bytes
+  std::uint32_t m_send_buffer_seq;  // sequence number of m_send_buffer.front()
+  bool m_fin_queued = false;        // close() was called: a FIN follows the last queued byte
+  bool m_send_blocked = false;      // a send() was cut short; `writable` fires when room appears
+  std::uint16_t m_mss;              // min(config.mss, peer's MSS): no segment carries more
 
   // Congestion control (RFC 5681, RFC 6582).
   std::uint32_t m_cwnd = 0;
