@@ -172,6 +172,7 @@ void Dashboard::draw_without_run(Session& session, ImVec2 display_size) {
   const ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput && !m_dialogs.any_open()) {
     if (io.KeyCtrl && platform_key(m_keys.quit)) m_quit = true;
+    if (io.KeyCtrl && !preparing && platform_key(m_keys.open)) m_dialogs.show_open();
     if (platform_key(m_keys.help)) m_ui.show_help = !m_ui.show_help;
     if (m_ui.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
       m_ui.show_help = false;

@@ -1,6 +1,8 @@
 // The first run opened on a worker thread while the window shows a "Simulating …" card: the
 // placeholder session, the swap, the failures, and the dashboard drawn before and after. The
-// worker is held by the test (a promise it waits on), so nothing here depends on timing.
+// worker is held by the test (a promise it waits on), so nothing here depends on timing. Only
+// non-fatal checks come before the promise is set: a test returning early would leave
+// FirstRun's destructor waiting for a worker that never goes.
 
 #include <gtest/gtest.h>
 #include <imgui_internal.h>
@@ -150,12 +152,21 @@ class FirstFrame : public ::testing::Test {
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
     m_dashboard = std::make_unique<Dashboard>(m_ui);
+    PlatformKeys keys;
+    keys.quit = kQKey;
+    keys.open = kOKey;
+    m_dashboard->set_platform_keys(keys);
   }
   void TearDown() override {
     m_dashboard.reset();
     ImGui::DestroyContext();
   }
-  void frame(Session& session) {
+  // One frame; `key` (if not -1) is held down with Ctrl during it.
+  void frame(Session& session, int key = -1) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::fill(std::begin(io.KeysDown), std::end(io.KeysDown), false);
+    if (key >= 0) io.KeysDown[key] = true;
+    io.KeyCtrl = key >= 0;
     ImGui::NewFrame();
     m_dashboard->draw(session, ImGui::GetIO().DisplaySize);
     ImGui::Render();
@@ -166,6 +177,7 @@ class FirstFrame : public ::testing::Test {
     return window != nullptr && window->Active;
   }
 
+  static constexpr int kQKey = 320, kOKey = 321;
   UiShared m_ui;
   std::unique_ptr<Dashboard> m_dashboard;
 };
@@ -206,6 +218,25 @@ TEST_F(FirstFrame, AFailedFirstRunShowsTheMenusAndTheErrorDialog) {
   EXPECT_EQ(m_dashboard->drawn(), Dashboard::Drawn::MenusOnly);
   EXPECT_FALSE(window_drawn(kPreparingWindow));
   EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::Error);
+  // Once dismissed, Ctrl+O opens the file dialog to choose something else.
+  first.session().dismiss_error();
+  frame(first.session());
+  frame(first.session(), kOKey);
+  frame(first.session());
+  EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::Open);
+}
+
+TEST_F(FirstFrame, WhileTheRunIsPreparedCtrlOWaitsAndCtrlQQuits) {
+  std::promise<void> go;
+  FirstRun first(held_opener(go.get_future().share(), "demo"), "Simulating…");
+  frame(first.session(), kOKey);
+  frame(first.session());
+  // An open now would be overwritten by the run when it arrives.
+  EXPECT_EQ(m_dashboard->dialogs().shown(), Dialogs::Shown::None);
+  EXPECT_FALSE(m_dashboard->quit_requested());
+  frame(first.session(), kQKey);
+  EXPECT_TRUE(m_dashboard->quit_requested());
+  go.set_value();
 }
 
 }  // namespace
