@@ -4,6 +4,8 @@
 // Sections: the App (one loaded run and its view-model) · screenshot · benchmark · main.
 
 #include <stb_image_write.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,11 +14,13 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "gui/app/options.h"
 #include "gui/app/window.h"
 #include "gui/core/demo_source.h"
+#include "gui/core/first_run.h"
 #include "gui/core/recent_files.h"
 #include "gui/core/scenario_source.h"
 #include "gui/core/session.h"
@@ -88,10 +92,18 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+// How long start-up took, from launch: to the first frame on screen, and to the first run being
+// simulated and ready (before or after that frame: the frame does not wait for it).
+struct StartupTimes {
+  double first_frame_ms = 0;
+  double run_ready_ms = 0;
+  bool first_frame_showed_run = false;  // else it showed the "Simulating …" card
+};
+
 // Plays the run with a fixed 1/60 s of playback per frame (so every machine renders the same
 // frames) and measures how long each frame really takes, swap included.
 int bench(Window& window, Dashboard& dashboard, Session& session, const Options& o,
-          double startup_ms) {
+          const StartupTimes& startup) {
   ViewModel& vm = session.vm();
   using Clock = std::chrono::steady_clock;
   seek(vm, o);
@@ -124,7 +136,11 @@ int bench(Window& window, Dashboard& dashboard, Session& session, const Options&
   const double worst = *std::max_element(frame_ms.begin(), frame_ms.end());
   int w = 0, h = 0;
   (void)window.read_back_buffer(w, h);
-  std::printf("first frame after %.1f ms (launch to first frame)\n", startup_ms);
+  std::printf("first frame after %.1f ms (launch to first frame)\n", startup.first_frame_ms);
+  std::printf("run ready after %.1f ms (launch to the run simulated, %s)\n", startup.run_ready_ms,
+              startup.first_frame_showed_run
+                  ? "before the first frame, which showed it"
+                  : "after the first frame, which showed the simulating card");
   std::printf("%s: %zu events, %zu steps%s\n", vm.run().metadata.id.c_str(), vm.trace().size(),
               vm.step_count(), session.comparing() ? " (compare mode)" : "");
   std::printf("%d frames at %dx%d, speed %.1fx: median %.2f ms, p95 %.2f ms, max %.2f ms\n",
@@ -137,19 +153,21 @@ int bench(Window& window, Dashboard& dashboard, Session& session, const Options&
   return 0;
 }
 
-// What start-up prepares on a second thread while the window's OpenGL context is created: the
-// font atlas, the lessons and the first run. Nothing here touches ImGui's context or GL.
-struct Prepared {
+// Start-up work done on other threads while the window's OpenGL context is created, in two parts
+// so that the first frame waits only for the quick one:
+//   - the font atlas and the lessons (prepare_ui), which the first frame needs;
+//   - the first run (open_first_run), whose World may take most of a second to simulate; until
+//     it is ready the window shows what is being simulated (first_run.h, preparing_view.h).
+// Nothing here touches ImGui's context or GL.
+struct PreparedUi {
   std::unique_ptr<ImFontAtlas> atlas;
   Fonts fonts;
   LessonBook lessons;
   std::string lessons_error;  // empty when the lessons loaded
-  std::unique_ptr<Session> session;
-  bool opened = false;  // the first run (and the compared one) opened
 };
 
-Prepared prepare(const Options& o, float scale, const std::filesystem::path& scenario_dir) {
-  Prepared p;
+PreparedUi prepare_ui(const Options& o, float scale) {
+  PreparedUi p;
   p.atlas = std::make_unique<ImFontAtlas>();
   p.fonts = load_fonts(*p.atlas, 15.0f * scale, o.font_dir);
   unsigned char* pixels = nullptr;
@@ -158,19 +176,27 @@ Prepared prepare(const Options& o, float scale, const std::filesystem::path& sce
   const std::string lesson_dir = o.lessons_dir.empty() ? default_lesson_dir() : o.lessons_dir;
   if (auto loaded = p.lessons.load_directory(lesson_dir); !loaded)
     p.lessons_error = loaded.error().to_string();
+  return p;
+}
 
-  p.session = std::make_unique<Session>();
-  Session& session = *p.session;
+// What to show first: the run named on the command line, else the default lesson, else the
+// built-in demo.
+std::string first_spec(const Options& o) {
+  if (!o.scenario.empty()) return o.scenario;
+  return scenario_runs_available() ? std::string(scenario::kDefaultScenarioId)
+                                   : std::string(kDemoCrossDomain);
+}
+
+// Opens `first` (and the run to compare with) into a new session. A run that cannot be opened
+// leaves the session's error dialog set (and, in the headless modes, makes the exit status 1).
+std::unique_ptr<Session> open_first_run(const Options& o, const std::filesystem::path& scenario_dir,
+                                        const std::string& first) {
+  auto out = std::make_unique<Session>();
+  Session& session = *out;
   if (auto recent = recent_files_path(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"))) {
     if (auto list = RecentFiles::load(*recent)) session.recent() = std::move(list).value();
     session.set_recent_file(*recent);
   }
-  // What to show first: the run named on the command line, else the default lesson, else the
-  // built-in demo. A run that cannot be opened leaves the error dialog on screen (and, in the
-  // headless modes, makes the exit status 1).
-  const std::string first = !o.scenario.empty()         ? o.scenario
-                            : scenario_runs_available() ? std::string(scenario::kDefaultScenarioId)
-                                                        : std::string(kDemoCrossDomain);
   auto open_spec = [&](const std::string& spec, bool compare) {
     auto source = make_source(spec, scenario_dir, o.seed);
     if (!source) {
@@ -179,32 +205,66 @@ Prepared prepare(const Options& o, float scale, const std::filesystem::path& sce
     }
     return compare ? session.open_compare(**source, spec) : session.open(**source, spec);
   };
-  p.opened = open_spec(first, false);
-  if (!p.opened && o.scenario.empty() && first != kDemoCrossDomain) {
+  bool opened = open_spec(first, false);
+  if (!opened && o.scenario.empty() && first != kDemoCrossDomain) {
     // The default lesson could not run (the World may lack a service it needs): start with the
     // built-in demo rather than an empty window, and say why.
     const ErrorDialog& e = *session.error();
     std::fprintf(stderr, "mailscope-gui: %s: %s; showing the built-in demo\n", e.title.c_str(),
                  e.summary.c_str());
-    p.opened = open_spec(std::string(kDemoCrossDomain), false);
+    opened = open_spec(std::string(kDemoCrossDomain), false);
   }
-  if (p.opened && o.compare) p.opened = open_spec(*o.compare, true);
+  if (opened && o.compare) (void)open_spec(*o.compare, true);
   if (session.has_run()) session.vm().set_speed(o.speed);
-  return p;
+  return out;
+}
+
+// The run is simulated while the window is created and first drawn, and on a busy machine the
+// two compete for a core. Linux gives each thread a nice value of its own: the worker opening the
+// run steps aside for the thread that draws. Best effort; a failure changes only the timing.
+void yield_to_the_window() {
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
+}
+
+// Reports a first run that could not be opened on stderr (its dialog is on screen too); returns
+// whether it opened.
+bool report_first_run(const Session& session) {
+  if (!session.error()) return true;
+  const ErrorDialog& e = *session.error();
+  std::fprintf(stderr, "mailscope-gui: %s: %s\n", e.title.c_str(), e.summary.c_str());
+  for (const std::string& line : e.lines)
+    std::fprintf(stderr, "  %s\n", line.c_str());
+  return false;
 }
 
 int run(const Options& o) {
   using Clock = std::chrono::steady_clock;
+  auto ms_since = [](Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+  };
   const auto launched = Clock::now();
   const bool headless = o.screenshot.has_value() || o.bench_frames.has_value();
   const std::filesystem::path scenario_dir = o.scenario_dir.empty()
                                                  ? scenario::bundled_scenario_dir()
                                                  : std::filesystem::path(o.scenario_dir);
-  std::future<Prepared> preparing;
+  const std::string first = first_spec(o);
+  // Written by the worker before it hands the session over, read after: the future orders them.
+  Clock::time_point run_opened;
+  std::optional<FirstRun> first_run;
+  std::future<PreparedUi> preparing_ui;
   auto window = Window::open(
       o.width, o.height, "MailScope", o.hidden ? Visibility::Hidden : Visibility::Shown,
       headless ? VSync::Off : VSync::On, [&](float scale) {
-        preparing = std::async(std::launch::async, prepare, std::cref(o), scale, scenario_dir);
+        // Both start once there is a display, so that a machine without one exits at once.
+        first_run.emplace(
+            [&] {
+              yield_to_the_window();
+              auto session = open_first_run(o, scenario_dir, first);
+              run_opened = Clock::now();
+              return session;
+            },
+            preparing_status(first, o.compare.value_or(std::string())));
+        preparing_ui = std::async(std::launch::async, prepare_ui, std::cref(o), scale);
       });
   if (!window) {
     std::fprintf(stderr,
@@ -215,7 +275,7 @@ int run(const Options& o) {
     return kExitNoDisplay;
   }
   Window& win = **window;
-  Prepared prepared = preparing.get();
+  PreparedUi prepared = preparing_ui.get();
   win.init_imgui(std::move(prepared.atlas));
   ImGui::GetIO().FontDefault = prepared.fonts.regular;
   UiShared ui;
@@ -227,41 +287,52 @@ int run(const Options& o) {
   apply_style(ui.scale);
   if (!prepared.lessons_error.empty())
     std::fprintf(stderr, "mailscope-gui: lessons not loaded: %s\n", prepared.lessons_error.c_str());
-  Session& session = *prepared.session;
-  if (!prepared.opened) {
-    const ErrorDialog& e = *session.error();
-    std::fprintf(stderr, "mailscope-gui: %s: %s\n", e.title.c_str(), e.summary.c_str());
-    for (const std::string& line : e.lines)
-      std::fprintf(stderr, "  %s\n", line.c_str());
-    if (headless) return 1;
-  }
   Dashboard dashboard(ui);
   dashboard.set_platform_keys(win.platform_keys());
 
+  // Called once, on the frame the run is swapped in: reports a failed open, and in the
+  // interactive mode moves to the moment asked for. False: the headless modes must exit 1.
+  auto run_arrived = [&](Session& session) {
+    const bool opened = report_first_run(session);
+    if (!headless && session.has_run()) {
+      seek(session.vm(), o);
+      session.vm().settle();
+    }
+    return opened || !headless;
+  };
+  // A run that was ready before the window (a small lesson) is shown in the first frame.
+  if (first_run->poll() && !run_arrived(first_run->session())) return 1;
+
   // The first frame, timed from launch: what a student waits for.
+  const bool first_frame_showed_run = first_run->ready();
   win.poll_events(0);
   win.begin_frame(headless);
-  dashboard.draw(session, ImGui::GetIO().DisplaySize);
+  dashboard.draw(first_run->session(), ImGui::GetIO().DisplaySize);
   win.render(dashboard.tile_windows(), caching(o));
   win.swap();
-  const double startup_ms =
-      std::chrono::duration<double, std::milli>(Clock::now() - launched).count();
+  const double startup_ms = ms_since(launched, Clock::now());
 
-  if (o.screenshot) return screenshot(win, dashboard, session, o);
-  if (o.bench_frames) return bench(win, dashboard, session, o, startup_ms);
-
-  if (session.has_run()) {
-    seek(session.vm(), o);
-    session.vm().settle();
+  if (headless) {
+    // The headless modes render a moment of the real run: they wait for it.
+    if (first_run->wait() && !run_arrived(first_run->session())) return 1;
+    const StartupTimes times{startup_ms, ms_since(launched, run_opened), first_frame_showed_run};
+    if (o.screenshot) return screenshot(win, dashboard, first_run->session(), o);
+    return bench(win, dashboard, first_run->session(), o, times);
   }
+
   double last = win.now_s();
   std::optional<std::filesystem::path> pending_shot;
   while (!win.should_close() && !dashboard.quit_requested()) {
-    // Idle (paused, animation over): sleep until input instead of spinning.
+    const bool preparing = !first_run->ready();
+    Session& shown = first_run->session();
+    // Idle (paused, animation over): sleep until input instead of spinning. While the run is
+    // being prepared, wake often enough to turn the mark and to swap the run in soon after.
     const bool animating =
-        session.has_run() && (session.vm().playing() || session.vm().step_progress() < 1.0 ||
-                              (session.comparing() && session.compare_vm().step_progress() < 1.0));
-    win.poll_events(animating ? 0 : 0.25);
+        shown.has_run() && (shown.vm().playing() || shown.vm().step_progress() < 1.0 ||
+                            (shown.comparing() && shown.compare_vm().step_progress() < 1.0));
+    win.poll_events(animating ? 0 : preparing ? 0.05 : 0.25);
+    if (first_run->poll()) (void)run_arrived(first_run->session());
+    Session& session = first_run->session();
     const double now = win.now_s();
     session.tick(std::min(now - last, 0.25));
     last = now;

@@ -14,6 +14,9 @@ constexpr float kLeafColumnGap = 1.3f;  // from an end of the backbone out to it
 constexpr float kLeafRowGap = 1.0f;     // from a middle node down to its hosts
 constexpr float kLeafSpacingY = 1.25f;  // between hosts in a column
 constexpr float kLeafSpacingX = 1.2f;   // between hosts in a row
+// Extra room, in host spacings, between hosts of different domains around one switch: the
+// frames drawn around domains (and their names) need it to leave out the neighbour.
+constexpr float kDomainGapSlots = 0.5f;
 
 bool is_infrastructure(const TopoNode& n) {
   return n.icon == NodeIcon::Router || n.icon == NodeIcon::Switch;
@@ -51,6 +54,18 @@ std::size_t farthest(const std::vector<int>& dist) {
     }
   }
   return best;
+}
+
+// For each node, the index of the first domain it belongs to; domains.size() for none.
+std::vector<std::size_t> domain_of_nodes(const TopologySnapshot& topology) {
+  const std::size_t none = topology.domains.size();
+  std::vector<std::size_t> out(topology.nodes.size(), none);
+  for (std::size_t d = 0; d < topology.domains.size(); ++d) {
+    for (NodeId id : topology.domains[d].nodes) {
+      if (const auto i = topology.index_of(id); i && out[*i] == none) out[*i] = d;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -140,11 +155,23 @@ TopologyLayout layout_topology(const TopologySnapshot& topology) {
     else
       leaves_of[anchor].push_back(i);
   }
+  // Around one anchor, hosts of one domain sit together, domains in their order and hosts of no
+  // domain last (below or right of the rest, away from where a domain writes its name), with a
+  // gap wherever the domain changes.
+  const std::vector<std::size_t> domain = domain_of_nodes(topology);
   for (std::size_t a = 0; a < n; ++a) {
-    const auto& leaves = leaves_of[a];
-    const float k = static_cast<float>(leaves.size());
+    std::vector<std::size_t>& leaves = leaves_of[a];
+    if (leaves.empty()) continue;
+    std::stable_sort(leaves.begin(), leaves.end(),
+                     [&](std::size_t x, std::size_t y) { return domain[x] < domain[y]; });
+    std::vector<float> slot(leaves.size(), 0.0f);  // in host spacings from the first leaf
+    for (std::size_t j = 1; j < leaves.size(); ++j) {
+      const bool new_group = domain[leaves[j]] != domain[leaves[j - 1]];
+      slot[j] = slot[j - 1] + 1.0f + (new_group ? kDomainGapSlots : 0.0f);
+    }
+    const float middle = slot.back() / 2;
     for (std::size_t j = 0; j < leaves.size(); ++j) {
-      const float offset = static_cast<float>(j) - (k - 1) / 2;
+      const float offset = slot[j] - middle;
       Vec2 p = out.positions[a];
       if (role[a] == 1 || role[a] == 3) {
         p.x += role[a] == 1 ? -kLeafColumnGap : kLeafColumnGap;

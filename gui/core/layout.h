@@ -6,7 +6,8 @@
 //      left to right;
 //   2. other routers and switches hang above the backbone node they reach it through;
 //   3. hosts and servers gather around the switch or router they are cabled to: in a column
-//      outside the backbone's two ends, in a row below a node in the middle.
+//      outside the backbone's two ends, in a row below a node in the middle; grouped by mail
+//      domain, with room between groups for the domains' frames, hosts of no domain last.
 // Everything is deterministic: ties are broken by node order in the snapshot.
 
 #include <vector>

@@ -60,6 +60,12 @@ class Session {
   const RunStatsIndex& stats_main();
   const RunStatsIndex& stats_compare();  // requires comparing()
 
+  // While the run to show is being opened on another thread (first_run.h): what is happening,
+  // for the window to say ("Simulating cross-domain…"); empty otherwise. Such a session has no
+  // run yet and is replaced, not filled in, when the run is ready.
+  const std::string& preparing() const { return m_preparing; }
+  void set_preparing(std::string status) { m_preparing = std::move(status); }
+
   const std::optional<ErrorDialog>& error() const { return m_error; }
   void dismiss_error() { m_error.reset(); }
   // Shows `error` in the dialog (for failures outside open(), such as an export).
@@ -81,6 +87,7 @@ class Session {
   std::optional<ErrorDialog> m_error;
   RecentFiles m_recent;
   std::optional<std::filesystem::path> m_recent_file;
+  std::string m_preparing;  // empty unless this session stands in for one being opened
 };
 
 }  // namespace mailscope::gui

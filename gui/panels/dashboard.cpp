@@ -1,6 +1,7 @@
 #include "gui/panels/dashboard.h"
 
 #include "gui/core/demo_source.h"
+#include "gui/panels/preparing_view.h"
 
 #include <algorithm>
 #include <array>
@@ -131,32 +132,58 @@ float Dashboard::draw_menu_bar(ViewModel& vm, Session* session) {
 
 void Dashboard::draw(Session& session, ImVec2 display_size) {
   if (!session.has_run()) {
-    // Nothing opened yet (the first open failed): the menus and the error dialog only.
-    m_comparing = false;
-    if (ImGui::BeginMainMenuBar()) {
-      if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open scenario…", "Ctrl+O")) m_dialogs.show_open();
-        if (ImGui::MenuItem("Scenario browser…")) m_dialogs.show_browser();
-        if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_quit = true;
-        ImGui::EndMenu();
-      }
-      ImGui::EndMainMenuBar();
-    }
-    apply(m_dialogs.draw(&session), session);
+    draw_without_run(session, display_size);
     return;
   }
-  if (session.comparing()) {
+  if (session.comparing())
     draw_compare(session, display_size);
-  } else {
-    m_comparing = false;
+  else
     draw_single(session.vm(), &session, display_size);
+  apply(m_dialogs.draw(&session), session);
+}
+
+void Dashboard::draw_without_run(Session& session, ImVec2 display_size) {
+  // Opening something else while the first run is being prepared would be overwritten by it
+  // when it arrives, so the File menu waits for it.
+  const bool preparing = !session.preparing().empty();
+  m_drawn = preparing ? Drawn::Preparing : Drawn::MenusOnly;
+  if (ImGui::BeginMainMenuBar()) {
+    if (ImGui::BeginMenu("File")) {
+      if (ImGui::MenuItem("Open scenario…", "Ctrl+O", false, !preparing)) m_dialogs.show_open();
+      if (ImGui::MenuItem("Scenario browser…", nullptr, false, !preparing))
+        m_dialogs.show_browser();
+      ImGui::Separator();
+      if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_quit = true;
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+      if (ImGui::MenuItem("Keyboard shortcuts", "F1")) m_ui.show_help = true;
+      ImGui::EndMenu();
+    }
+    if (preparing) {
+      const std::string& status = session.preparing();
+      const float w = ImGui::CalcTextSize(status.c_str()).x;
+      ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - w - 16));
+      ImGui::TextDisabled("%s", status.c_str());
+    }
+    ImGui::EndMainMenuBar();
   }
+  if (preparing) draw_preparing(m_ui, session.preparing(), display_size);
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.WantTextInput && !m_dialogs.any_open()) {
+    if (io.KeyCtrl && platform_key(m_keys.quit)) m_quit = true;
+    if (io.KeyCtrl && !preparing && platform_key(m_keys.open)) m_dialogs.show_open();
+    if (platform_key(m_keys.help)) m_ui.show_help = !m_ui.show_help;
+    if (m_ui.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+      m_ui.show_help = false;
+  }
+  if (m_ui.show_help) draw_help();
   apply(m_dialogs.draw(&session), session);
 }
 
 void Dashboard::draw_compare(Session& session, ImVec2 display_size) {
-  m_comparing = true;
   ViewModel& a = session.vm();
+  m_drawn = Drawn::Compare;
   const float menu_height = draw_menu_bar(a, &session);
   if (!session.comparing()) {  // the menu just closed compare mode
     draw_single(a, &session, display_size);
@@ -235,11 +262,11 @@ void Dashboard::compare_with_partner(Session& session) {
 }
 
 void Dashboard::draw(ViewModel& vm, ImVec2 display_size) {
-  m_comparing = false;
   draw_single(vm, nullptr, display_size);
 }
 
 void Dashboard::draw_single(ViewModel& vm, Session* session, ImVec2 display_size) {
+  m_drawn = Drawn::Single;
   const float menu_height = draw_menu_bar(vm, session);
   const DashboardLayout l = layout_dashboard(display_size, menu_height, timeline_height());
   m_topology.set_caption({});

@@ -80,6 +80,10 @@ class Dashboard {
   // menu's dialogs; carries out what the user asked (open, compare, export).
   void draw(Session& session, ImVec2 display_size);
   bool quit_requested() const { return m_quit; }
+  // What the last frame showed: nothing but the menus (no run, e.g. the first open failed), the
+  // "Simulating …" card of a session whose run is still being prepared, one run, or two.
+  enum class Drawn : std::uint8_t { MenusOnly, Preparing, Single, Compare };
+  Drawn drawn() const { return m_drawn; }
   // A screenshot the user asked for through Export; the window takes it (it needs the pixels).
   std::optional<std::filesystem::path> take_screenshot_request() {
     return std::exchange(m_screenshot_request, std::nullopt);
@@ -93,13 +97,15 @@ class Dashboard {
   // The titles of the tiled panel windows of the last frame, which never overlap
   // (frame_layers.h).
   std::span<const std::string> tile_windows() const {
-    return m_comparing ? std::span<const std::string>(m_compare_tiles)
-                       : std::span<const std::string>(m_tile_windows);
+    return m_drawn == Drawn::Compare ? std::span<const std::string>(m_compare_tiles)
+                                     : std::span<const std::string>(m_tile_windows);
   }
   void set_platform_keys(const PlatformKeys& keys) { m_keys = keys; }
 
  private:
   void draw_single(ViewModel& vm, Session* session, ImVec2 display_size);
+  // A session with no run: the menus that need none, and the preparing card when one is coming.
+  void draw_without_run(Session& session, ImVec2 display_size);
   void draw_compare(Session& session, ImVec2 display_size);
   float draw_menu_bar(ViewModel& vm, Session* session);
   void draw_menu(ViewModel& vm, Session* session);
@@ -123,7 +129,7 @@ class Dashboard {
   std::optional<std::filesystem::path> m_screenshot_request;
   bool m_quit = false;
   bool m_show_about = false;
-  bool m_comparing = false;  // the last frame was drawn in compare mode
+  Drawn m_drawn = Drawn::MenusOnly;
   std::vector<std::string> m_tile_windows;
   std::vector<std::string> m_compare_tiles;
   PlatformKeys m_keys;

@@ -158,6 +158,11 @@ std::string first_address(const TopoNode& node) {
   return {};
 }
 
+// Hosts and servers show their address under their name; routers and switches have several.
+bool has_address_line(const TopoNode& node) {
+  return node.icon != NodeIcon::Switch && node.icon != NodeIcon::Router;
+}
+
 std::string format_bandwidth(std::uint64_t bps) {
   if (bps == 0) return "unlimited";
   if (bps >= 1'000'000'000 && bps % 1'000'000'000 == 0)
@@ -255,7 +260,27 @@ void TopologyPanel::draw_content(ViewModel& vm) {
   ImFont* small = ui().fonts.small;
   ImFont* bold = ui().fonts.bold;
 
-  // Domains: a tinted frame around their members, the name in the corner.
+  // Where each node's icon and its two lines of text go; the domains' names keep clear of them.
+  const float label_drop = r * 1.12f;  // from a node's centre down to its name
+  m_node_boxes.clear();
+  for (std::size_t i = 0; i < topo.nodes.size(); ++i) {
+    const TopoNode& node = topo.nodes[i];
+    const ImVec2 c = pos[i];
+    m_node_boxes.push_back({c - ImVec2(r * 1.05f, r), c + ImVec2(r * 1.05f, r)});
+    const float name_w = small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, node.name.c_str()).x;
+    const ImVec2 name_at(c.x - name_w / 2, c.y + label_drop);
+    m_node_boxes.push_back({name_at, name_at + ImVec2(name_w, small->FontSize)});
+    if (has_address_line(node)) {
+      const std::string ip = first_address(node);
+      const float ip_w = small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, ip.c_str()).x;
+      const ImVec2 ip_at(c.x - ip_w / 2, c.y + label_drop + small->FontSize);
+      m_node_boxes.push_back({ip_at, ip_at + ImVec2(ip_w, small->FontSize)});
+    }
+  }
+
+  // Domains: a tinted frame around their members, the name in a corner no other text is in.
+  m_domain_labels.clear();
+  std::vector<LabelBox> taken = m_node_boxes;
   for (std::size_t d = 0; d < topo.domains.size(); ++d) {
     const TopoDomain& domain = topo.domains[d];
     ImVec2 lo(FLT_MAX, FLT_MAX), hi(-FLT_MAX, -FLT_MAX);
@@ -267,12 +292,16 @@ void TopologyPanel::draw_content(ViewModel& vm) {
     }
     if (lo.x > hi.x) continue;
     const ImU32 colour = kDomainColours[d % kDomainColours.size()];
+    // The top band is kept for the name; the bottom takes the members' two lines of text.
     const ImVec2 a = lo - ImVec2(r * 2.6f, r * 2.0f + bold->FontSize * 1.3f);
     const ImVec2 b = hi + ImVec2(r * 2.6f, r * 1.4f + small->FontSize * 2.6f);
     dl->AddRectFilled(a, b, with_alpha(colour, 0.07f), 10.0f);
     dl->AddRect(a, b, with_alpha(colour, 0.45f), 10.0f, 0, 1.5f);
-    dl->AddText(bold, bold->FontSize, a + ImVec2(10, 6), with_alpha(colour, 0.95f),
-                domain.name.c_str());
+    const ImVec2 name_size = bold->CalcTextSizeA(bold->FontSize, FLT_MAX, 0, domain.name.c_str());
+    const LabelBox label = place_corner_label({a, b}, name_size, ImVec2(10, 6), taken);
+    dl->AddText(bold, bold->FontSize, label.min, with_alpha(colour, 0.95f), domain.name.c_str());
+    m_domain_labels.push_back(label);
+    taken.push_back(label);
   }
 
   // The current step and the path its PDU has travelled so far.
@@ -317,11 +346,11 @@ void TopologyPanel::draw_content(ViewModel& vm) {
     if (node.id == vm.selected_node())
       dl->AddCircle(c, r * 1.75f, IM_COL32(255, 255, 255, 200), 40, 1.5f * ui_scale);
     draw_icon(dl, node.icon, c, r);
-    const float label_y = c.y + r * 1.12f;
+    const float label_y = c.y + label_drop;
     const ImVec2 name_size = small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, node.name.c_str());
     dl->AddText(small, small->FontSize, ImVec2(c.x - name_size.x / 2, label_y),
                 IM_COL32(230, 234, 242, 255), node.name.c_str());
-    if (node.icon != NodeIcon::Switch && node.icon != NodeIcon::Router) {
+    if (has_address_line(node)) {
       const std::string ip = first_address(node);
       const ImVec2 ip_size = small->CalcTextSizeA(small->FontSize, FLT_MAX, 0, ip.c_str());
       dl->AddText(small, small->FontSize, ImVec2(c.x - ip_size.x / 2, label_y + small->FontSize),

@@ -5,10 +5,12 @@
 // already crossed stay coloured, so the path of one message reads at a glance.
 // Mouse: wheel zooms, drag pans, double-click resets the view, click selects a node.
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include "gui/core/layout.h"
+#include "gui/panels/label_placement.h"
 #include "gui/panels/panel.h"
 
 namespace mailscope::gui {
@@ -20,6 +22,10 @@ class TopologyPanel final : public Panel {
   // A line written above the phase in the top-left corner (compare mode names the run); empty
   // for none.
   void set_caption(std::string caption) { m_caption = std::move(caption); }
+  // What the last frame drew on the canvas, in screen pixels: each node's icon, name and address,
+  // and each domain's name (tests check that a domain's name covers none of the others).
+  std::span<const LabelBox> node_boxes() const { return m_node_boxes; }
+  std::span<const LabelBox> domain_label_boxes() const { return m_domain_labels; }
 
  protected:
   void draw_content(ViewModel& vm) override;
@@ -42,7 +48,9 @@ class TopologyPanel final : public Panel {
   TopologyLayout m_layout;
   std::vector<Protocol> m_protocols_present;  // for the legend, in enum order
   std::string m_caption;
-  std::vector<ImVec2> m_positions;  // screen position of each node this frame; reused
+  std::vector<ImVec2> m_positions;        // screen position of each node this frame; reused
+  std::vector<LabelBox> m_node_boxes;     // this frame's; reused
+  std::vector<LabelBox> m_domain_labels;  // this frame's, one per domain drawn
   float m_zoom = 1.0f;
   ImVec2 m_pan{0, 0};  // pixels, added after fitting
 };
