@@ -11,19 +11,16 @@
 // so a message the MailServer delivers reaches a client in IDLE at once. The certificate is the
 // storage's, issued once for the host (services/server_certificate.h).
 //
-// Crash and restart follow MailServer: the listeners and sessions live in a "process" that
-// crash() destroys (connections are reset; what is stored stays), and restart() opens the
-// listeners again. Switching the host off is the MailServer's business (or the world's).
+// Listening, the session limit, crash and restart are the ListeningMailService shell's
+// (services/listening_mail_service.h), shared with Pop3Server: a crash resets the connections
+// and closes the listeners, what is stored stays, and restart() opens the listeners again.
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/result.h"
-#include "net/host.h"
-#include "services/mail_server_storage.h"
-#include "services/service_context.h"
+#include "services/listening_mail_service.h"
 
 namespace mailscope::services {
 
@@ -39,45 +36,15 @@ struct ImapServerOptions {
   TimeNs autologout_ns = 30 * kMinute;  // RFC 3501 5.4: at least 30 minutes
 };
 
-class ImapServer {
- public:
-  // Issues the certificate (once per storage) when tls is on and opens the listeners.
-  static Result<std::unique_ptr<ImapServer>> create(const ServiceContext& context, net::Host& host,
-                                                    MailServerStorage& storage,
-                                                    ImapServerOptions options);
-  ~ImapServer();
-  ImapServer(const ImapServer&) = delete;
-  ImapServer& operator=(const ImapServer&) = delete;
-
-  // The server process dies: sessions vanish (their connections are reset) and the listeners
-  // close. What is stored stays in the storage.
-  void crash();
-  // The listeners open again (no-op while running).
-  void restart();
-  bool running() const { return m_process != nullptr; }
-  // Live IMAP sessions.
-  std::size_t session_count() const;
-
-  const ImapServerOptions& options() const { return m_options; }
-  // Changes how many sessions may be open at once; sessions already open stay.
-  void set_connections_max(std::size_t sessions_max) { m_options.connections_max = sessions_max; }
-  MailServerStorage& storage() { return m_storage; }
-
+class ImapServer final : public ListeningMailService<ImapServer, ImapServerOptions> {
  private:
-  struct Process;
-  class Policy;
+  friend class ListeningMailService<ImapServer, ImapServerOptions>;
+  // What IMAP fills in where the protocols differ (imap_server.cpp).
+  struct Protocol;
 
-  ImapServer(const ServiceContext& context, net::Host& host, MailServerStorage& storage,
-             ImapServerOptions options);
-  std::optional<Error> start_process();
-  EventId record(std::string_view text);
-
-  const ServiceContext& m_context;
-  net::Host& m_host;
-  MailServerStorage& m_storage;
-  ImapServerOptions m_options;
-  std::unique_ptr<Policy> m_policy;    // outlives every session, which refers to it
-  std::unique_ptr<Process> m_process;  // null while crashed
+  using ListeningMailService::ListeningMailService;
 };
+
+extern template class ListeningMailService<ImapServer, ImapServerOptions>;
 
 }  // namespace mailscope::services

@@ -27,6 +27,8 @@ struct ImapServerConnectionOptions {
 
 class ImapServerConnection : public std::enable_shared_from_this<ImapServerConnection> {
  public:
+  using Options = ImapServerConnectionOptions;
+  using Policy = imap::ImapServerPolicy;  // what start() checks logins with
   // Called once when the connection has ended (closed, reset or failed TLS).
   using EndedFn = std::function<void(ImapServerConnection*)>;
 

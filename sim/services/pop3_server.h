@@ -10,17 +10,16 @@
 // connection that drops before QUIT removes nothing. Users, passwords, the mailboxes and the
 // certificate come from the MailServerStorage the host's MailServer also uses.
 //
-// Crash and restart: as ImapServer (listeners and sessions vanish; the storage stays).
+// Listening, the session limit, crash and restart are the ListeningMailService shell's
+// (services/listening_mail_service.h), shared with ImapServer: a crash ends the sessions without
+// UPDATE (nothing is removed, the locks are released) and closes the listeners.
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/result.h"
-#include "net/host.h"
-#include "services/mail_server_storage.h"
-#include "services/service_context.h"
+#include "services/listening_mail_service.h"
 
 namespace mailscope::services {
 
@@ -36,45 +35,15 @@ struct Pop3ServerOptions {
   TimeNs autologout_ns = 10 * kMinute;  // RFC 1939 §3: at least 10 minutes
 };
 
-class Pop3Server {
- public:
-  // Issues the certificate (once per storage) when tls is on and opens the listeners.
-  static Result<std::unique_ptr<Pop3Server>> create(const ServiceContext& context, net::Host& host,
-                                                    MailServerStorage& storage,
-                                                    Pop3ServerOptions options);
-  ~Pop3Server();
-  Pop3Server(const Pop3Server&) = delete;
-  Pop3Server& operator=(const Pop3Server&) = delete;
-
-  // The server process dies: sessions vanish without UPDATE (nothing is removed, the locks are
-  // released) and the listeners close.
-  void crash();
-  // The listeners open again (no-op while running).
-  void restart();
-  bool running() const { return m_process != nullptr; }
-  // Live POP3 sessions.
-  std::size_t session_count() const;
-
-  const Pop3ServerOptions& options() const { return m_options; }
-  // Changes how many sessions may be open at once; sessions already open stay.
-  void set_connections_max(std::size_t sessions_max) { m_options.connections_max = sessions_max; }
-  MailServerStorage& storage() { return m_storage; }
-
+class Pop3Server final : public ListeningMailService<Pop3Server, Pop3ServerOptions> {
  private:
-  struct Process;
-  class Policy;
+  friend class ListeningMailService<Pop3Server, Pop3ServerOptions>;
+  // What POP3 fills in where the protocols differ (pop3_server.cpp).
+  struct Protocol;
 
-  Pop3Server(const ServiceContext& context, net::Host& host, MailServerStorage& storage,
-             Pop3ServerOptions options);
-  std::optional<Error> start_process();
-  EventId record(std::string_view text);
-
-  const ServiceContext& m_context;
-  net::Host& m_host;
-  MailServerStorage& m_storage;
-  Pop3ServerOptions m_options;
-  std::unique_ptr<Policy> m_policy;    // outlives every session, which refers to it
-  std::unique_ptr<Process> m_process;  // null while crashed
+  using ListeningMailService::ListeningMailService;
 };
+
+extern template class ListeningMailService<Pop3Server, Pop3ServerOptions>;
 
 }  // namespace mailscope::services

@@ -25,6 +25,8 @@ struct Pop3ServerConnectionOptions {
 
 class Pop3ServerConnection : public std::enable_shared_from_this<Pop3ServerConnection> {
  public:
+  using Options = Pop3ServerConnectionOptions;
+  using Policy = pop3::Pop3AuthPolicy;  // what start() checks logins with
   // Called once when the connection has ended (closed, reset or failed TLS).
   using EndedFn = std::function<void(Pop3ServerConnection*)>;
 
