@@ -14,6 +14,7 @@
 #include "gui/core/first_run.h"
 #include "gui/panels/dashboard.h"
 #include "gui/panels/preparing_view.h"
+#include "headless_imgui.h"
 
 namespace mailscope::gui {
 namespace {
@@ -141,16 +142,7 @@ TEST(FirstRun, StatusNamesWhatIsBeingSimulated) {
 class FirstFrame : public ::testing::Test {
  protected:
   void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
-    io.DeltaTime = 1.0f / 60.0f;
-    m_ui.fonts = load_fonts(io, 15.0f, "/usr/share/fonts/truetype/dejavu");
-    apply_style(1.0f);
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    testing::start_headless_imgui(m_ui);
     m_dashboard = std::make_unique<Dashboard>(m_ui);
     PlatformKeys keys;
     keys.quit = kQKey;

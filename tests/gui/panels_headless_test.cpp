@@ -8,6 +8,7 @@
 #include "gui/panels/dashboard.h"
 #include "gui/panels/frame_layers.h"
 #include "gui_fixture.h"
+#include "headless_imgui.h"
 
 namespace mailscope::gui {
 namespace {
@@ -22,23 +23,14 @@ constexpr int kRightKey = 300, kLeftKey = 301, kHomeKey = 302, kEndKey = 303, kS
 class Headless : public ::testing::Test {
  protected:
   void SetUp() override {
-    ImGui::CreateContext();
+    testing::start_headless_imgui(m_ui);
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
-    io.DeltaTime = 1.0f / 60.0f;
     io.KeyMap[ImGuiKey_RightArrow] = kRightKey;
     io.KeyMap[ImGuiKey_LeftArrow] = kLeftKey;
     io.KeyMap[ImGuiKey_Home] = kHomeKey;
     io.KeyMap[ImGuiKey_End] = kEndKey;
     io.KeyMap[ImGuiKey_Space] = kSpaceKey;
     io.KeyMap[ImGuiKey_DownArrow] = kDownKey;
-    m_ui.fonts = load_fonts(io, 15.0f, "/usr/share/fonts/truetype/dejavu");
-    apply_style(1.0f);
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    ASSERT_NE(pixels, nullptr);
     ASSERT_TRUE(
         m_ui.lessons.load_directory(std::string(MAILSCOPE_SOURCE_DIR) + "/assets/lessons").ok());
     m_dashboard = std::make_unique<Dashboard>(m_ui);
@@ -221,23 +213,14 @@ constexpr int kOKey = 310, kEKey = 311;
 class HeadlessSession : public ::testing::Test {
  protected:
   void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
-    io.DeltaTime = 1.0f / 60.0f;
-    m_ui.fonts = load_fonts(io, 15.0f, "/usr/share/fonts/truetype/dejavu");
-    apply_style(1.0f);
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    testing::start_headless_imgui(m_ui);
     m_ui.scenario_dir = std::string(MAILSCOPE_SOURCE_DIR) + "/scenarios";
     m_dashboard = std::make_unique<Dashboard>(m_ui);
     PlatformKeys keys;
     keys.open = kOKey;
     keys.export_run = kEKey;
     m_dashboard->set_platform_keys(keys);
-    io.KeyMap[ImGuiKey_Escape] = 312;
+    ImGui::GetIO().KeyMap[ImGuiKey_Escape] = 312;
     DemoRunSource demo(1);
     ASSERT_TRUE(m_session.open(demo, "demo"));
   }

@@ -12,6 +12,7 @@
 #include "gui/panels/dashboard.h"
 #include "gui/panels/label_placement.h"
 #include "gui/panels/topology_panel.h"
+#include "headless_imgui.h"
 
 namespace mailscope::gui {
 namespace {
@@ -109,17 +110,7 @@ TEST(Layout, WithoutDomainsHostsKeepTheirOrderAndSpacing) {
 
 class TopologyLabels : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DeltaTime = 1.0f / 60.0f;
-    m_ui.fonts = load_fonts(io, 15.0f, "/usr/share/fonts/truetype/dejavu");
-    apply_style(1.0f);
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
+  void SetUp() override { testing::start_headless_imgui(m_ui); }
   void TearDown() override { ImGui::DestroyContext(); }
 
   // Draws `panel` over `vm` at `rect` for a few frames (ImGui settles window sizes), then checks
