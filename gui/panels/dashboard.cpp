@@ -169,14 +169,7 @@ void Dashboard::draw_without_run(Session& session, ImVec2 display_size) {
     ImGui::EndMainMenuBar();
   }
   if (preparing) draw_preparing(m_ui, session.preparing(), display_size);
-  const ImGuiIO& io = ImGui::GetIO();
-  if (!io.WantTextInput && !m_dialogs.any_open()) {
-    if (io.KeyCtrl && platform_key(m_keys.quit)) m_quit = true;
-    if (io.KeyCtrl && !preparing && platform_key(m_keys.open)) m_dialogs.show_open();
-    if (platform_key(m_keys.help)) m_ui.show_help = !m_ui.show_help;
-    if (m_ui.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
-      m_ui.show_help = false;
-  }
+  handle_window_keys(!preparing);
   if (m_ui.show_help) draw_help();
   apply(m_dialogs.draw(&session), session);
 }
@@ -399,16 +392,21 @@ void Dashboard::draw_help() {
   ImGui::End();
 }
 
-void Dashboard::handle_keys(ViewModel& vm, Session* session) {
+bool Dashboard::handle_window_keys(bool can_open) {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
-  // While a modal dialog is open, keys belong to it.
-  if (m_dialogs.any_open()) return;
+  // Keys belong to a text field being typed in, or to an open modal dialog.
+  if (io.WantTextInput || m_dialogs.any_open()) return false;
   if (platform_key(m_keys.help)) m_ui.show_help = !m_ui.show_help;
   if (m_ui.show_help && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
     m_ui.show_help = false;
   if (io.KeyCtrl && platform_key(m_keys.quit)) m_quit = true;
-  if (io.KeyCtrl && session != nullptr && platform_key(m_keys.open)) m_dialogs.show_open();
+  if (io.KeyCtrl && can_open && platform_key(m_keys.open)) m_dialogs.show_open();
+  return true;
+}
+
+void Dashboard::handle_keys(ViewModel& vm, Session* session) {
+  if (!handle_window_keys(session != nullptr)) return;
+  const ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && session != nullptr && platform_key(m_keys.export_run))
     m_dialogs.show_export(ExportKind::Transcript, vm.run().metadata);
   if (io.KeyCtrl) return;

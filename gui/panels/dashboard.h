@@ -111,6 +111,9 @@ class Dashboard {
   void draw_menu(ViewModel& vm, Session* session);
   void draw_help();
   void draw_about(ViewModel& vm, ImVec2 display_size);
+  // The keys that work whatever is shown (F1 and Esc for the shortcuts, Ctrl+Q, and Ctrl+O when
+  // `can_open`); false while keys belong to a text field or a dialog.
+  bool handle_window_keys(bool can_open);
   void handle_keys(ViewModel& vm, Session* session);
   float timeline_height() const;
 

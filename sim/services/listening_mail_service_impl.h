@@ -182,8 +182,7 @@ std::size_t ListeningMailService<Server, Options>::session_count() const {
 
 template <class Server, class Options>
 EventId ListeningMailService<Server, Options>::record(std::string_view text) {
-  return m_host.record(Layer::Application, EventKind::Note, {}, kNoEvent, kNoFlow, 0,
-                       m_context.sim.trace().store(text));
+  return m_host.note(Layer::Application, text);
 }
 
 }  // namespace mailscope::services

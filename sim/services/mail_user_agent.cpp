@@ -29,8 +29,7 @@ MailUserAgent::~MailUserAgent() {
 }
 
 void MailUserAgent::note(const std::string& text) {
-  m_host.record(Layer::Application, EventKind::Note, {}, kNoEvent, kNoFlow, 0,
-                m_context.sim.trace().store(text));
+  m_host.note(Layer::Application, text);
 }
 
 void MailUserAgent::prune() {
