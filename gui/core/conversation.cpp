@@ -33,7 +33,7 @@ std::vector<std::string> message_lines(const Trace& trace, const TraceEvent& eve
                                        Protocol protocol, Credentials credentials,
                                        std::size_t lines_max) {
   std::vector<std::string> lines;
-  const auto bytes = trace.data(event);
+  const auto bytes = trace.message(event);
   if (protocol == Protocol::Dns) {
     const auto message = wire::DnsMessage::parse(bytes);
     lines.push_back(message ? wire::summarize(*message)

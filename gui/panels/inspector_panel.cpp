@@ -74,9 +74,10 @@ Inspection inspect_event(const ViewModel& vm, EventId id) {
   out.summary = describe_step(vm.index(), id);
   const Protocol protocol = vm.index().protocol(id);
   const EventId frame = carrying_frame(vm, id);
-  if (frame != kNoEvent && !trace.data(trace.event(frame)).empty()) {
+  Trace::Scratch scratch;
+  if (frame != kNoEvent && !trace.event(frame).data.empty()) {
     out.bytes_event = frame;
-    const auto bytes = trace.data(trace.event(frame));
+    const auto bytes = trace.data(trace.event(frame), scratch);
     out.bytes.assign(bytes.begin(), bytes.end());
     wire::Dissection d = wire::dissect_frame(bytes);
     // DNS inside UDP: decode the payload with the DNS dissector instead of a "Data" line.
@@ -107,7 +108,7 @@ Inspection inspect_event(const ViewModel& vm, EventId id) {
     return out;
   }
   // An application or TLS event, or a PDU whose frame was never built: its own bytes.
-  const auto bytes = trace.data(e);
+  const auto bytes = trace.data(e, scratch);
   out.bytes_event = id;
   out.bytes.assign(bytes.begin(), std::min(bytes.end(), bytes.begin() + kDumpBytesMax));
   out.layer_offset = 0;

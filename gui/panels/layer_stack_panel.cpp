@@ -103,7 +103,8 @@ void LayerStackPanel::rebuild(const ViewModel& vm) {
     Cell& cell = side.cells[static_cast<std::size_t>(e.layer)];
     if (cell.event != kNoEvent) return;  // the first one at each layer
     cell.event = id;
-    const auto data = trace.data(e);
+    Trace::Scratch scratch;
+    const auto data = trace.data(e, scratch);
     switch (e.layer) {
       case Layer::Application: {
         const auto lines = message_lines(trace, e, vm.index().protocol(id), ui().credentials, 2);
@@ -141,7 +142,8 @@ void LayerStackPanel::rebuild(const ViewModel& vm) {
     if (e.layer >= Layer::Link && e.layer <= Layer::Transport) {
       const EventId frame = frame_event(vm, id);
       if (frame != kNoEvent) {
-        const wire::Dissection d = wire::dissect_frame(trace.data(trace.event(frame)));
+        Trace::Scratch frame_bytes;
+        const wire::Dissection d = wire::dissect_frame(trace.data(trace.event(frame), frame_bytes));
         cell.fields = fields_of_layer(d, e.layer);
       }
     }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/buffer_pool.h"
 #include "core/rng.h"
 #include "core/time.h"
 #include "core/trace.h"
@@ -38,6 +39,8 @@ class Simulator {
 
   Trace& trace() { return m_trace; }
   const Trace& trace() const { return m_trace; }
+  // Memory for buffers that come and go (TCP send buffers), from the trace's block supply.
+  BufferPool& buffers() { return m_buffers; }
 
   // Schedules fn at an absolute time; a time in the past runs at now() instead.
   TimerId schedule_at(TimeNs when, Callback fn);
@@ -80,6 +83,7 @@ class Simulator {
   std::uint64_t m_seed;
   Rng m_root_rng;
   Trace m_trace;
+  BufferPool m_buffers{m_trace.block_supply()};
   std::vector<QueueEntry> m_queue;  // binary min-heap by (time, sequence)
   std::vector<Slot> m_slots;
   std::vector<std::uint32_t> m_free_slots;

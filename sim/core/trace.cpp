@@ -88,6 +88,7 @@ EventId Trace::record(const TraceEvent& event) {
 
 std::uint64_t Trace::digest() const {
   Fnv fnv;
+  Scratch scratch;
   for (const TraceEvent& e : m_events) {
     fnv.add_value(e.time);
     fnv.add_value(e.parent);
@@ -97,10 +98,10 @@ std::uint64_t Trace::digest() const {
     fnv.add_value(static_cast<std::uint16_t>(e.kind));
     fnv.add_value(e.detail);
     // Sizes as 32-bit values, as digests were computed before references were packed.
-    const auto data = bytes(e.data);
+    const auto data = bytes(e.data, scratch);
     fnv.add_value(static_cast<std::uint32_t>(data.size()));
     fnv.add(data);
-    const auto text = bytes(e.text);
+    const auto text = m_blobs.prefix(e.text);
     fnv.add_value(static_cast<std::uint32_t>(text.size()));
     fnv.add(text);
   }

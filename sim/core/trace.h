@@ -10,6 +10,7 @@
 // Parent links follow one application write down the sender's stack (L7 -> L4 -> L3 -> L2 -> L1)
 // and a received frame back up the receiver's stack (L1 -> L2 -> L3 -> L4 -> L7).
 
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -131,26 +132,50 @@ class Trace {
   const ChunkedVector<TraceEvent>& events() const { return m_events; }
   std::size_t size() const { return m_events.size(); }
 
+  // Bytes are stored once and shared: see BlobStore. A forwarded frame is spliced (new headers
+  // before the segment it carried), so reading a blob whole takes a scratch buffer that is only
+  // used, and the returned span only points into it, when the blob is spliced.
+  using Scratch = std::vector<std::uint8_t>;
   BlobRef store(std::span<const std::uint8_t> bytes) { return m_blobs.store(bytes); }
   BlobRef store(std::string_view text) { return m_blobs.store(text); }
-  std::span<const std::uint8_t> bytes(BlobRef ref) const { return m_blobs.bytes(ref); }
+  BlobRef splice(std::span<const std::uint8_t> head, BlobRef tail) {
+    return m_blobs.splice(head, tail);
+  }
+  std::span<const std::uint8_t> bytes(BlobRef ref, Scratch& scratch) const {
+    return m_blobs.bytes(ref, scratch);
+  }
+  // The leading bytes stored together (all of them unless the blob is spliced): enough for
+  // headers.
+  std::span<const std::uint8_t> prefix(BlobRef ref) const { return m_blobs.prefix(ref); }
   std::string_view text(BlobRef ref) const { return m_blobs.text(ref); }
   std::size_t size(BlobRef ref) const { return m_blobs.size(ref); }
   BlobRef slice(BlobRef ref, std::size_t from, std::size_t length = SIZE_MAX) {
     return m_blobs.slice(ref, from, length);
   }
-  std::span<const std::uint8_t> data(const TraceEvent& e) const { return m_blobs.bytes(e.data); }
+  std::span<const std::uint8_t> data(const TraceEvent& e, Scratch& scratch) const {
+    return m_blobs.bytes(e.data, scratch);
+  }
+  // The bytes of an event above the network layer (L4, TLS, L7), read in place: only frames and
+  // packets are ever spliced, so these are always stored in one piece.
+  std::span<const std::uint8_t> message(const TraceEvent& e) const {
+    assert(e.layer >= Layer::Transport && !m_blobs.spliced(e.data));
+    return m_blobs.prefix(e.data);
+  }
   std::string_view text(const TraceEvent& e) const { return m_blobs.text(e.text); }
 
   // A 64-bit digest over every event and every byte it refers to: equal digests mean equal runs.
   std::uint64_t digest() const;
+  // Where the trace's memory comes from; the simulation's other large buffers come from there too.
+  const std::shared_ptr<BlockSupply>& block_supply() const { return m_supply; }
   // Memory held by the trace, for benchmarks.
   std::size_t memory_bytes() const;
+  // Bytes the blobs hold (headers of spliced blobs included), without the arena's unused room.
+  std::size_t bytes_stored() const { return m_blobs.bytes_stored(); }
 
  private:
   // First, so that it outlives the two arenas it feeds; on the heap, so that a moved Trace's arenas
-  // still point at it.
-  std::unique_ptr<BlockSupply> m_supply = std::make_unique<BlockSupply>();
+  // still point at it; shared with the simulation's BufferPool.
+  std::shared_ptr<BlockSupply> m_supply = std::make_shared<BlockSupply>();
   std::vector<NodeInfo> m_nodes;
   std::vector<FlowInfo> m_flows;                       // index 0 is kNoFlow
   ChunkedVector<TraceEvent> m_events{m_supply.get()};  // never reallocated: recording stays O(1)

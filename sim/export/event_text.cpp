@@ -41,7 +41,7 @@ std::string describe_dns(wire::ByteView bytes) {
 }
 
 std::string describe_application(const Trace& trace, const TraceEvent& e) {
-  const auto bytes = trace.data(e);
+  const auto bytes = trace.message(e);
   if (bytes.empty()) return first_line_of(trace.text(e));
   if ((e.kind == EventKind::Request || e.kind == EventKind::Response) &&
       application_of(trace, e) == "dns")
@@ -191,7 +191,8 @@ std::string tls_record_summary(wire::ByteView bytes) {
 
 std::string describe_event(const Trace& trace, const TraceEvent& e) {
   const std::string_view text = without_line_end(trace.text(e));
-  const auto bytes = trace.data(e);
+  Trace::Scratch scratch;
+  const auto bytes = trace.data(e, scratch);
   switch (e.kind) {
     case EventKind::Drop: {
       std::string line = "DROP (" + std::string(to_string(static_cast<DropReason>(e.detail))) + ")";

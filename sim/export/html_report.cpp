@@ -145,16 +145,16 @@ class HtmlTranscript final : public TranscriptVisitor {
       if (l.layer != Layer::Link || l.kind != EventKind::Send || l.detail == kEtherTypeArp)
         continue;
       if (frames++ == m_options.frames_decoded_max) break;
-      const auto bytes = m_trace.data(l);
+      const auto bytes = m_trace.data(l, m_scratch);
       fields += "<h4>Frame sent by ";
       if (l.node < m_trace.node_count()) append_html(fields, m_trace.node(l.node).name);
       fields += " at " + format_time(l.time) + " (" + std::to_string(bytes.size()) + " bytes)</h4>";
       append_fields(fields, wire::dissect_frame(bytes).fields);
     }
     if (e.layer == Layer::Application && application_of(m_trace, e) == "dns" &&
-        !m_trace.data(e).empty()) {
+        !m_trace.message(e).empty()) {
       std::vector<wire::Field> dns;
-      wire::dissect_dns(m_trace.data(e), 0, 0, dns);
+      wire::dissect_dns(m_trace.message(e), 0, 0, dns);
       fields += "<h4>DNS message</h4>";
       append_fields(fields, dns);
     }
@@ -163,6 +163,7 @@ class HtmlTranscript final : public TranscriptVisitor {
   }
 
   const Trace& m_trace;
+  Trace::Scratch m_scratch;  // a forwarded frame's pieces, gathered to be dissected
   const TraceIndex& m_index;
   const TranscriptOptions& m_text;
   const HtmlReportOptions& m_options;

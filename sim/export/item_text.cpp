@@ -85,7 +85,7 @@ void application_item(ItemText& out, const Trace& trace, const TraceIndex& index
     case EventKind::Request:
     case EventKind::Response: {
       const std::string who = speaker(trace, index, e);
-      const auto bytes = trace.data(e);
+      const auto bytes = trace.message(e);
       if (application_of(trace, e) == "dns" && !bytes.empty()) {
         out.style = ItemStyle::Dns;
         dns_message(out, options, who, bytes);

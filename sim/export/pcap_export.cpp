@@ -22,6 +22,7 @@ void dump(const Trace& trace, std::FILE* file, const PcapOptions& options) {
   std::unique_ptr<pcap_t, PcapCloser> handle(
       pcap_open_dead_with_tstamp_precision(DLT_EN10MB, kSnapLength, PCAP_TSTAMP_PRECISION_NANO));
   pcap_dumper_t* dumper = pcap_dump_fopen(handle.get(), file);
+  Trace::Scratch scratch;  // a forwarded frame's pieces, gathered
   for (const TraceEvent& e : trace.events()) {
     if (e.layer != Layer::Physical) continue;
     if (options.tap) {
@@ -30,7 +31,7 @@ void dump(const Trace& trace, std::FILE* file, const PcapOptions& options) {
     } else if (e.kind != EventKind::Send) {
       continue;
     }
-    const auto bytes = trace.bytes(e.data);
+    const auto bytes = trace.bytes(e.data, scratch);
     pcap_pkthdr header{};
     // With nanosecond precision libpcap stores nanoseconds in the tv_usec field.
     header.ts.tv_sec = static_cast<time_t>(e.time / kSecond);

@@ -35,7 +35,7 @@ std::string arrow_label(const Trace& trace, const TraceEvent& e, std::size_t cha
                         Credentials credentials) {
   std::string label = describe_event(trace, e);
   if (credentials == Credentials::Mask && carries_credentials(e)) {
-    const auto lines = split_lines(as_text(trace.data(e)));
+    const auto lines = split_lines(as_text(trace.message(e)));
     label = mask_credentials(lines.empty() ? std::string_view() : lines.front());
   }
   if (label.size() > chars_max) {

@@ -119,7 +119,8 @@ void write_event(JsonOut& json, const Trace& trace, EventId id, const SessionJso
     json.raw(",\"text\":");
     json.string(text);
   }
-  const auto bytes = trace.data(e);
+  Trace::Scratch scratch;
+  const auto bytes = trace.data(e, scratch);
   if (!bytes.empty()) {
     json.raw(",\"data_size\":");
     json.number(bytes.size());

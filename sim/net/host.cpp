@@ -94,9 +94,11 @@ bool Host::send_ip(wire::Ipv4Addr src, wire::Ipv4Addr dst, wire::IpProtocol prot
 }
 
 void Host::output(std::uint32_t iface_index, wire::Ipv4Addr next_hop, std::size_t ip_header_len,
-                  L4Event l4, EventKind l3_kind, EventId parent, FlowId flow) {
+                  L4Event l4, EventKind l3_kind, EventId parent, FlowId flow, BlobRef tail) {
   Interface& iface = *m_interfaces[iface_index];
-  const auto total = static_cast<std::uint32_t>(m_scratch.size() - wire::EthernetHeader::kLength);
+  Trace& trace = sim().trace();
+  const wire::ByteView head = wire::ByteView(m_scratch).subspan(wire::EthernetHeader::kLength);
+  const auto total = static_cast<std::uint32_t>(head.size() + trace.size(tail));
   const auto protocol = static_cast<std::uint16_t>(m_scratch[wire::EthernetHeader::kLength + 9]);
   const bool is_broadcast =
       next_hop == wire::Ipv4Addr::broadcast() ||
@@ -115,8 +117,7 @@ void Host::output(std::uint32_t iface_index, wire::Ipv4Addr next_hop, std::size_
   };
 
   if (mac == nullptr) {
-    const BlobRef packet =
-        sim().trace().store(wire::ByteView(m_scratch).subspan(wire::EthernetHeader::kLength));
+    const BlobRef packet = trace.splice(head, tail);
     const EventId l3 = record_upper(packet);
     const ArpKey key{iface_index, next_hop.value};
     ArpPending& pending = m_arp_pending[key];
@@ -133,11 +134,20 @@ void Host::output(std::uint32_t iface_index, wire::Ipv4Addr next_hop, std::size_
     return;
   }
 
-  if (m_scratch.size() < wire::EthernetHeader::kMinFrame)
-    m_scratch.resize(wire::EthernetHeader::kMinFrame, 0);
   wire::EthernetHeader{*mac, iface.mac, wire::EtherType::Ipv4}.emit(m_scratch);
-  const BlobRef frame = sim().trace().store(m_scratch);
-  const EventId l3 = record_upper(sim().trace().slice(frame, wire::EthernetHeader::kLength, total));
+  BlobRef frame;
+  BlobRef packet;
+  if (tail.empty()) {
+    if (m_scratch.size() < wire::EthernetHeader::kMinFrame)
+      m_scratch.resize(wire::EthernetHeader::kMinFrame, 0);
+    frame = trace.store(m_scratch);
+    packet = trace.slice(frame, wire::EthernetHeader::kLength, total);
+  } else {
+    // The caller keeps spliced tails long enough that the frame needs no padding.
+    packet = trace.splice(wire::ByteView(m_scratch).subspan(wire::EthernetHeader::kLength), tail);
+    frame = trace.splice(wire::ByteView(m_scratch).first(wire::EthernetHeader::kLength), packet);
+  }
+  const EventId l3 = record_upper(packet);
   const EventId l2 = record(Layer::Link, EventKind::Send, frame, l3, flow, 0x0800);
   if (iface.port.link != nullptr) iface.port.link->transmit(iface.port, frame, l2, flow);
 }
@@ -157,8 +167,7 @@ void Host::transmit_frame(std::uint32_t iface_index, const wire::MacAddr& dst, w
 }
 
 void Host::on_frame(std::uint32_t port, BlobRef frame, EventId l1_event, FlowId flow) {
-  const wire::ByteView bytes = sim().trace().bytes(frame);
-  const auto eth = wire::EthernetHeader::parse(bytes);
+  const auto eth = wire::EthernetHeader::parse(sim().trace().prefix(frame));
   if (!eth) {
     record_drop(Layer::Link, DropReason::Malformed, frame, l1_event, flow);
     return;
@@ -186,7 +195,8 @@ void Host::on_frame(std::uint32_t port, BlobRef frame, EventId l1_event, FlowId 
 void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, FlowId link_flow) {
   const BlobRef after_ethernet = sim().trace().slice(frame, wire::EthernetHeader::kLength);
   wire::ByteView payload;
-  const auto ip = wire::Ipv4Header::parse(sim().trace().bytes(after_ethernet), &payload);
+  const auto ip =
+      wire::Ipv4Header::parse(sim().trace().bytes(after_ethernet, m_received), &payload);
   if (!ip) {
     const bool checksum = ip.error().where == "ipv4.checksum";
     record_drop(Layer::Network, checksum ? DropReason::BadChecksum : DropReason::Malformed,
@@ -238,9 +248,10 @@ void Host::deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteV
         const EventId drop =
             record_drop(Layer::Transport, DropReason::PortUnreachable, segment, l3_event, flow);
         if (ip.dst != wire::Ipv4Addr::broadcast()) {
+          Trace::Scratch scratch;
           send_icmp_error(wire::IcmpType::DestinationUnreachable,
                           static_cast<std::uint8_t>(wire::IcmpUnreachable::Port),
-                          sim().trace().bytes(packet), drop, flow);
+                          sim().trace().bytes(packet, scratch), drop, flow);
         }
         return;
       }
@@ -256,40 +267,53 @@ void Host::deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteV
 
 void Host::forward(std::uint32_t in_iface, const wire::Ipv4Header& ip, BlobRef packet,
                    EventId l2_event, FlowId flow) {
-  const wire::ByteView bytes = sim().trace().bytes(packet);
+  Trace& trace = sim().trace();
+  const auto icmp_error = [&](DropReason reason, wire::IcmpType type, std::uint8_t code) {
+    const EventId drop = record_drop(Layer::Network, reason, packet, l2_event, flow);
+    Trace::Scratch scratch;
+    send_icmp_error(type, code, trace.bytes(packet, scratch), drop, flow, in_iface);
+  };
   if (ip.ttl <= 1) {
-    const EventId drop =
-        record_drop(Layer::Network, DropReason::TtlExpired, packet, l2_event, flow);
-    send_icmp_error(wire::IcmpType::TimeExceeded, 0, bytes, drop, flow, in_iface);
+    icmp_error(DropReason::TtlExpired, wire::IcmpType::TimeExceeded, 0);
     return;
   }
   const auto route = m_routes.lookup(ip.dst);
   if (!route) {
-    const EventId drop = record_drop(Layer::Network, DropReason::NoRoute, packet, l2_event, flow);
-    send_icmp_error(wire::IcmpType::DestinationUnreachable,
-                    static_cast<std::uint8_t>(wire::IcmpUnreachable::Network), bytes, drop, flow,
-                    in_iface);
+    icmp_error(DropReason::NoRoute, wire::IcmpType::DestinationUnreachable,
+               static_cast<std::uint8_t>(wire::IcmpUnreachable::Network));
     return;
   }
   const Interface& out = *m_interfaces[route->interface];
-  if (out.port.link != nullptr && bytes.size() > out.port.link->config().mtu) {
-    const EventId drop = record_drop(Layer::Network, DropReason::TooBig, packet, l2_event, flow);
-    send_icmp_error(wire::IcmpType::DestinationUnreachable,
-                    static_cast<std::uint8_t>(wire::IcmpUnreachable::FragmentationNeeded), bytes,
-                    drop, flow, in_iface);
+  if (out.port.link != nullptr && trace.size(packet) > out.port.link->config().mtu) {
+    icmp_error(DropReason::TooBig, wire::IcmpType::DestinationUnreachable,
+               static_cast<std::uint8_t>(wire::IcmpUnreachable::FragmentationNeeded));
     return;
   }
-  m_scratch.resize(wire::EthernetHeader::kLength + bytes.size());
-  std::memcpy(m_scratch.data() + wire::EthernetHeader::kLength, bytes.data(), bytes.size());
+  // Only the header changes, so the new frame is a new Ethernet and IPv4 header before the
+  // segment as it came, which the trace already holds. A short segment is copied: its splice
+  // record would be as large as the bytes it saves.
+  constexpr std::size_t kShareFrom = 64;
+  BlobRef segment = trace.slice(packet, ip.header_length);
+  Trace::Scratch scratch;
+  const wire::ByteView header = trace.prefix(packet).size() >= ip.header_length
+                                    ? trace.prefix(packet).first(ip.header_length)
+                                    : trace.bytes(packet, scratch).first(ip.header_length);
+  m_scratch.resize(wire::EthernetHeader::kLength + ip.header_length);
+  std::memcpy(m_scratch.data() + wire::EthernetHeader::kLength, header.data(), header.size());
+  if (trace.size(segment) < kShareFrom) {
+    const wire::ByteView bytes = trace.bytes(segment, scratch);
+    m_scratch.insert(m_scratch.end(), bytes.begin(), bytes.end());
+    segment = {};
+  }
   // Decrement TTL and recompute the header checksum over the header as it came (options too).
-  const wire::MutableByteView header(m_scratch.data() + wire::EthernetHeader::kLength,
-                                     ip.header_length);
-  header[8] = static_cast<std::uint8_t>(ip.ttl - 1);
-  wire::write_u16(header, 10, 0);
-  wire::write_u16(header, 10, wire::internet_checksum(header));
+  const wire::MutableByteView new_header(m_scratch.data() + wire::EthernetHeader::kLength,
+                                         ip.header_length);
+  new_header[8] = static_cast<std::uint8_t>(ip.ttl - 1);
+  wire::write_u16(new_header, 10, 0);
+  wire::write_u16(new_header, 10, wire::internet_checksum(new_header));
   const wire::Ipv4Addr next_hop = route->gateway.is_unspecified() ? ip.dst : route->gateway;
   output(route->interface, next_hop, ip.header_length, L4Event::None, EventKind::Forward, l2_event,
-         flow);
+         flow, segment);
 }
 
 void Host::power_off() {

@@ -124,9 +124,10 @@ class Host : public Node {
   };
   using ArpKey = std::pair<std::uint32_t, std::uint32_t>;  // interface, next-hop address
 
-  // IPv4 output: route, then hand to the interface.
+  // IPv4 output of the packet in m_scratch (after room for the Ethernet header) followed by
+  // `tail`, bytes already in the trace that are shared rather than copied (a forwarded segment).
   void output(std::uint32_t iface, wire::Ipv4Addr next_hop, std::size_t ip_header_len, L4Event l4,
-              EventKind l3_kind, EventId parent, FlowId flow);
+              EventKind l3_kind, EventId parent, FlowId flow, BlobRef tail = {});
   void transmit_frame(std::uint32_t iface, const wire::MacAddr& dst, wire::EtherType type,
                       wire::ByteView payload, EventId parent, FlowId flow);
   void on_ipv4(std::uint32_t iface, BlobRef frame, EventId l2_event, FlowId flow);
@@ -162,6 +163,7 @@ class Host : public Node {
   std::map<std::uint16_t, UdpSocket*> m_udp_sockets;
   std::unique_ptr<TcpStack> m_tcp;
   wire::Bytes m_scratch;  // frame under construction; reused to avoid an allocation per packet
+  Trace::Scratch m_received;  // a received forwarded (spliced) packet, gathered to be parsed
 };
 
 }  // namespace mailscope::net

@@ -39,10 +39,11 @@ void Host::arp_retry(ArpKey key) {
     // Nobody answered: the waiting packets are lost. A router tells their senders.
     std::vector<PendingPacket> packets = std::move(pending.packets);
     m_arp_pending.erase(it);
+    Trace::Scratch scratch;
     for (const PendingPacket& p : packets) {
       const EventId drop =
           record_drop(Layer::Network, DropReason::ArpTimeout, p.packet, p.l3_event, p.flow);
-      const wire::ByteView bytes = sim().trace().bytes(p.packet);
+      const wire::ByteView bytes = sim().trace().bytes(p.packet, scratch);
       const bool ours =
           bytes.size() >= 20 && owns_address(wire::Ipv4Addr{wire::read_u32(bytes, 12)});
       if (m_forwarding && !ours) {
@@ -69,15 +70,16 @@ void Host::arp_learned(std::uint32_t iface_index, wire::Ipv4Addr ip, const wire:
   std::vector<PendingPacket> packets = std::move(it->second.packets);
   m_arp_pending.erase(it);
   (void)l2_event;
+  Trace::Scratch scratch;
   for (const PendingPacket& p : packets) {
-    transmit_frame(iface_index, mac, wire::EtherType::Ipv4, sim().trace().bytes(p.packet),
+    transmit_frame(iface_index, mac, wire::EtherType::Ipv4, sim().trace().bytes(p.packet, scratch),
                    p.l3_event, p.flow);
   }
 }
 
 void Host::on_arp(std::uint32_t iface_index, BlobRef frame, EventId l2_event) {
   const BlobRef body = sim().trace().slice(frame, wire::EthernetHeader::kLength);
-  const auto arp = wire::ArpPacket::parse(sim().trace().bytes(body));
+  const auto arp = wire::ArpPacket::parse(sim().trace().bytes(body, m_received));
   if (!arp) {
     record_drop(Layer::Link, DropReason::Malformed, body, l2_event, kNoFlow);
     return;

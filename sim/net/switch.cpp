@@ -16,7 +16,8 @@ Port& Switch::add_port() {
 }
 
 void Switch::on_frame(std::uint32_t in_port, BlobRef frame, EventId l1_event, FlowId flow) {
-  const auto header = wire::EthernetHeader::parse(sim().trace().bytes(frame));
+  // The Ethernet header is always in the frame's first stored piece, spliced or not.
+  const auto header = wire::EthernetHeader::parse(sim().trace().prefix(frame));
   if (!header) {
     record_drop(Layer::Link, DropReason::Malformed, frame, l1_event, flow);
     return;

@@ -81,6 +81,7 @@ TcpConnection::TcpConnection(Simulator& sim, const TcpConfig& config, TcpEndpoin
       m_snd_una(initial_sequence),
       m_snd_nxt(initial_sequence),
       m_snd_max(initial_sequence),
+      m_send_buffer(sim.buffers()),
       m_send_buffer_seq(initial_sequence + 1),
       m_mss(std::max<std::uint16_t>(1, std::min(config.mss, kDefaultPeerMss))),
       m_rto(config.rto_initial, config.rto_min, config.rto_max),

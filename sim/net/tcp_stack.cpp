@@ -180,7 +180,7 @@ void TcpStack::transmit(TcpStream& stream, const wire::TcpHeader& header, wire::
 
 void TcpStack::on_segment(const wire::Ipv4Header& ip, BlobRef segment, EventId l3_event,
                           FlowId flow) {
-  const wire::ByteView bytes = m_host.sim().trace().bytes(segment);
+  const wire::ByteView bytes = m_host.sim().trace().bytes(segment, m_received);
   wire::ByteView payload;
   const auto header = wire::TcpHeader::parse(bytes, &payload);
   if (!header) {

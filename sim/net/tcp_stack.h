@@ -147,6 +147,7 @@ class TcpStack {
   std::map<std::uint16_t, TcpListener*> m_listeners;
   std::uint16_t m_next_ephemeral;
   wire::Bytes m_segment;  // reused buffer for the segment being sent
+  Trace::Scratch m_received;  // a received segment, when it had to be gathered
 };
 
 }  // namespace mailscope::net

@@ -107,7 +107,7 @@ TraceFacts read_trace_facts(const Trace& trace) {
 
     if (e.flow == kNoFlow) continue;
     if (e.kind == EventKind::Request) {
-      const std::string_view data = as_text(trace.data(e));
+      const std::string_view data = as_text(trace.message(e));
       FlowState& state = flows[e.flow];
       state.last = e.time;
       if (starts_with_nocase(data, "MAIL FROM:")) {
@@ -143,7 +143,7 @@ TraceFacts read_trace_facts(const Trace& trace) {
       FlowState& state = it->second;
       state.last = e.time;
       if (state.phase != Phase::DotSent) continue;
-      facts.transfers[state.transfer].reply_code = reply_code(as_text(trace.data(e)));
+      facts.transfers[state.transfer].reply_code = reply_code(as_text(trace.message(e)));
       state.phase = Phase::Idle;
     }
   }

@@ -161,9 +161,12 @@ ExpectationResult check(World& world, const ExpectTls& e) {
 ExpectationResult check(World& world, const ExpectCleartext& e) {
   const Trace& trace = world.trace();
   bool seen = false;
+  Trace::Scratch scratch;
   for (const TraceEvent& event : trace.events()) {
     if (event.layer != Layer::Physical || event.kind != EventKind::Send) continue;
-    if (event_text(trace, event).find(e.contains) != std::string_view::npos) {
+    const auto frame = trace.data(event, scratch);
+    const std::string_view bytes(reinterpret_cast<const char*>(frame.data()), frame.size());
+    if (bytes.find(e.contains) != std::string_view::npos) {
       seen = true;
       break;
     }

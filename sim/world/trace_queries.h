@@ -12,7 +12,8 @@
 
 namespace mailscope::world {
 
-// What the event says: its bytes read as text (L7 commands and replies), else its text.
+// What the event says: its bytes read as text (L7 commands and replies, TLS records), else its
+// text.
 std::string_view event_text(const Trace& trace, const TraceEvent& event);
 // The application protocol of the event's flow ("smtp", "dns", ...), or "" when none.
 std::string_view application_of(const Trace& trace, const TraceEvent& event);

@@ -33,7 +33,7 @@ std::vector<std::string> dialogue(BridgeWorld& world) {
       if (e.kind != EventKind::Request && e.kind != EventKind::Response) continue;
       const FlowInfo& flow = trace.flow(e.flow);
       if (flow.application != "smtp" || flow.client != client) continue;
-      const auto bytes = trace.data(e);
+      const auto bytes = trace.message(e);
       std::string text(bytes.begin(), bytes.end());
       if (text.size() > 2) text.resize(text.size() - 2);  // the last CRLF
       out.push_back((e.kind == EventKind::Request ? "C: " : "S: ") + text);

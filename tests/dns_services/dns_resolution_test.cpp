@@ -98,7 +98,7 @@ TEST(DnsResolution, TraceEventsFollowTheConventions) {
   // The summary is the event's text, the message its data.
   for (const TraceEvent& e : trace.events()) {
     if (e.layer != Layer::Application || e.kind != EventKind::Request) continue;
-    const auto message = wire::DnsMessage::parse(trace.bytes(e.data));
+    const auto message = wire::DnsMessage::parse(trace.message(e));
     ASSERT_TRUE(message.ok());
     EXPECT_EQ(trace.text(e), wire::summarize(*message));
   }

@@ -412,9 +412,10 @@ TEST(DnsDissect, FramesOnPort53ShowTheDnsMessage) {
   std::vector<std::string> summaries;
   bool has_tree = false;
   bool has_tcp_length = false;
+  Trace::Scratch scratch;
   for (const TraceEvent& e : w.sim.trace().events()) {
     if (e.layer != Layer::Physical || e.kind != EventKind::Send) continue;
-    const auto d = wire::dissect_frame(w.sim.trace().bytes(e.data));
+    const auto d = wire::dissect_frame(w.sim.trace().data(e, scratch));
     if (d.summary.starts_with("DNS ")) summaries.push_back(d.summary);
     for (const auto& f : d.fields) {
       has_tree = has_tree || f.name.starts_with("Domain Name System");

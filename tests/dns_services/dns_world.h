@@ -230,7 +230,7 @@ inline std::vector<std::string> dns_dialogue(const Trace& trace, TimeNs from = 0
   for (const TraceEvent& e : trace.events()) {
     if (e.time < from || e.layer != Layer::Application) continue;
     if (e.kind != EventKind::Request && e.kind != EventKind::Response) continue;
-    auto message = wire::DnsMessage::parse(trace.bytes(e.data));
+    auto message = wire::DnsMessage::parse(trace.message(e));
     if (!message) {
       out.push_back("unparsable");
       continue;

@@ -81,7 +81,8 @@ TEST(SessionJson, EveryEventMatchesTheTrace) {
     }
     EXPECT_EQ(j["flow"].is_null(), e.flow == kNoFlow);
     EXPECT_TRUE(j["summary"].is_string());
-    const auto bytes = trace.data(e);
+    Trace::Scratch scratch;
+    const auto bytes = trace.data(e, scratch);
     if (bytes.empty()) {
       EXPECT_FALSE(j.contains("data"));
     } else {

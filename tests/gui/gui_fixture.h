@@ -56,7 +56,7 @@ inline EventId find_message(const Trace& trace, std::string_view prefix) {
     if (e.layer != Layer::Application ||
         (e.kind != EventKind::Request && e.kind != EventKind::Response))
       return false;
-    const auto bytes = trace.data(e);
+    const auto bytes = trace.message(e);
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     return text.starts_with(prefix);
   });

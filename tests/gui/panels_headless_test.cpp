@@ -152,7 +152,7 @@ TEST_F(Headless, InspectorShowsTheFrameWithTheEventsLayerMarked) {
   // An SMTP line: its own bytes, one field per line.
   const EventId ehlo = find_message(trace, "250-smtp.outlook.com");
   const Inspection smtp = inspect_event(vm, ehlo);
-  EXPECT_EQ(smtp.bytes.size(), trace.data(trace.event(ehlo)).size());
+  EXPECT_EQ(smtp.bytes.size(), trace.message(trace.event(ehlo)).size());
   ASSERT_EQ(smtp.fields.size(), 4u);
   EXPECT_EQ(smtp.fields[1].name, "Line");
   EXPECT_EQ(smtp.fields[1].value, "250-smtp.outlook.com greets alice-pc");

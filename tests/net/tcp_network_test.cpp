@@ -92,6 +92,25 @@ TEST(TcpNetwork, OneMebibyteArrivesByteExactWithoutLoss) {
   EXPECT_EQ(count_drops(w.sim.trace(), DropReason::Loss), 0u);
 }
 
+// The payload crosses two routers, yet the trace holds it once: a forwarded frame is new
+// Ethernet and IPv4 headers spliced before the segment the client stored.
+TEST(TcpNetwork, RoutersShareTheSegmentsTheyForwardInsteadOfCopyingThem) {
+  World w(1);
+  run_transfer(w, 1 << 20);
+  const Trace& trace = w.sim.trace();
+  EXPECT_LT(trace.bytes_stored(), std::size_t{1} << 20 << 1) << "three copies would be 3 MiB";
+  std::size_t shared = 0;
+  Trace::Scratch scratch;
+  for (const TraceEvent& e : trace.events()) {
+    if (e.layer != Layer::Network || e.kind != EventKind::Forward) continue;
+    const auto packet = wire::Ipv4Header::parse(trace.data(e, scratch));
+    ASSERT_TRUE(packet.ok()) << packet.error().to_string();  // TTL and checksum rewritten
+    EXPECT_LT(packet->ttl, 64);
+    if (trace.size(e.data) > 200) ++shared;
+  }
+  EXPECT_GT(shared, 2 * 700u);  // 1 MiB is about 720 full segments, each forwarded twice
+}
+
 TEST(TcpNetwork, OneMebibyteArrivesByteExactWithTwentyPercentLoss) {
   LanWanLanOptions options;
   options.wan.loss = 0.2;
@@ -106,9 +125,10 @@ TEST(TcpNetwork, SegmentsRespectTheMtuAndCarryTheMssOption) {
   run_transfer(w, 100'000);
   const Trace& trace = w.sim.trace();
   std::size_t syns = 0;
+  Trace::Scratch scratch;
   for (const TraceEvent& e : trace.events()) {
     if (e.layer != Layer::Network || e.kind != EventKind::Send) continue;
-    const auto bytes = trace.bytes(e.data);
+    const auto bytes = trace.data(e, scratch);
     EXPECT_LE(bytes.size(), 1500u);
     wire::ByteView payload;
     const auto ip = wire::Ipv4Header::parse(bytes, &payload);
@@ -171,7 +191,7 @@ TEST(TcpNetwork, SameSeedSameTraceAndPcapDifferentSeedDifferentIsn) {
   auto first_syn_seq = [](const Trace& trace) {
     for (const TraceEvent& e : trace.events()) {
       if (e.layer != Layer::Transport || e.kind != EventKind::Send) continue;
-      const auto tcp = wire::TcpHeader::parse(trace.bytes(e.data));
+      const auto tcp = wire::TcpHeader::parse(trace.message(e));
       if (tcp && tcp->has(wire::tcp_flags::kSyn)) return tcp->seq;
     }
     return 0u;

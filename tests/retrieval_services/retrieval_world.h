@@ -285,7 +285,7 @@ inline bool run_until(Simulator& sim, const std::function<bool()>& done,
 
 inline std::string event_text(const Trace& trace, const TraceEvent& e) {
   if (!e.data.empty()) {
-    const auto bytes = trace.data(e);
+    const auto bytes = trace.message(e);
     return std::string(bytes.begin(), bytes.end());
   }
   return std::string(trace.text(e));

@@ -183,7 +183,7 @@ struct MailWorld {
 
 inline std::string event_text(const Trace& trace, const TraceEvent& e) {
   if (!e.data.empty()) {
-    const auto bytes = trace.data(e);
+    const auto bytes = trace.message(e);
     return std::string(bytes.begin(), bytes.end());
   }
   return std::string(trace.text(e));

@@ -110,7 +110,7 @@ TEST(Submission, L7TlsAndL4EventsAreLinked) {
     if (e.layer == Layer::Tls && e.kind == EventKind::Send && e.parent == auth) record = id;
   }
   ASSERT_NE(record, kNoEvent);
-  const auto record_bytes = trace.data(trace.event(record));
+  const auto record_bytes = trace.message(trace.event(record));
   ASSERT_GE(record_bytes.size(), 5u);
   EXPECT_EQ(record_bytes[0], 23) << "application_data record";
   bool carried = false;

@@ -19,13 +19,14 @@ std::vector<std::uint8_t> counting(std::size_t n, std::uint8_t first) {
 }
 
 TEST(ByteQueue, ReadsAnyRangeAfterAppendsAndConsumes) {
-  ByteQueue q;
+  BufferPool pool;
+  ByteQueue q(pool);
   EXPECT_TRUE(q.empty());
   q.append(counting(10, 0));
   q.append(counting(5, 10));
   ASSERT_EQ(q.size(), 15u);
   EXPECT_EQ(to_vector(q.view(3, 4)), (std::vector<std::uint8_t>{3, 4, 5, 6}));
-  q.consume(8);  // more than half consumed: the buffer is compacted
+  q.consume(8);
   ASSERT_EQ(q.size(), 7u);
   EXPECT_EQ(to_vector(q.view(0, 7)), counting(7, 8));
   q.append(counting(3, 15));
@@ -34,7 +35,8 @@ TEST(ByteQueue, ReadsAnyRangeAfterAppendsAndConsumes) {
 
 // Ranges past the end are clamped, never read out of bounds; consuming too much empties it.
 TEST(ByteQueue, ClampsRangesAndOverlongConsumes) {
-  ByteQueue q;
+  BufferPool pool;
+  ByteQueue q(pool);
   q.append(counting(4, 1));
   EXPECT_EQ(to_vector(q.view(2, 100)), (std::vector<std::uint8_t>{3, 4}));
   EXPECT_TRUE(q.view(9, 1).empty());
@@ -46,7 +48,8 @@ TEST(ByteQueue, ClampsRangesAndOverlongConsumes) {
 
 // A long stream through a small window: every byte comes out once, in order.
 TEST(ByteQueue, KeepsOrderOverAStreamMuchLargerThanItsContents) {
-  ByteQueue q;
+  BufferPool pool;
+  ByteQueue q(pool);
   std::uint8_t next_in = 0;
   std::uint8_t next_out = 0;
   for (int round = 0; round < 1000; ++round) {
@@ -60,6 +63,17 @@ TEST(ByteQueue, KeepsOrderOverAStreamMuchLargerThanItsContents) {
     q.consume(take);
   }
   EXPECT_LE(q.size(), 146u);
+  EXPECT_EQ(pool.bytes_reserved(), std::size_t{4} << 20);  // one block held all of it
+}
+
+// A connection that sent a burst and went quiet does not keep the burst's memory.
+TEST(ByteQueue, AnEmptiedQueueGivesALargeBufferBackToThePool) {
+  BufferPool pool;
+  ByteQueue q(pool);
+  q.append(counting(10 * 1024, 0));
+  const std::uint8_t* buffer = q.view(0, 1).data();
+  q.consume(10 * 1024);
+  EXPECT_EQ(pool.allocate(10 * 1024).data, buffer);
 }
 
 }  // namespace
