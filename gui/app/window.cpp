@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -68,9 +69,6 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
   window->m_trace = trace;
   window->m_scale = monitor_scale;
   window->m_cache = std::make_unique<FrameCache>();
-  window->m_cache->set_back_buffer(
-      probe_back_buffer([](void* w) { glfwSwapBuffers(static_cast<GLFWwindow*>(w)); }, raw));
-  mark("back buffer probed (2 swaps)");
   return window;
 }
 
@@ -133,13 +131,30 @@ void Window::render(std::span<const std::string> tile_windows, Caching caching) 
   mark("panels built (ImGui::Render)");
   int w = 0, h = 0;
   glfwGetFramebufferSize(m_window, &w, &h);
-  m_cache->render(*ImGui::GetDrawData(), tile_windows, w, h, caching);
+  // The first frame is drawn straight into the back buffer: drawing through the offscreen image
+  // needs more shader variants (the panels for another target format, the copy back), and under
+  // llvmpipe compiling those costs 50-80 ms on the way to the first picture. The second frame
+  // makes the image.
+  m_cache->render(*ImGui::GetDrawData(), tile_windows, w, h,
+                  m_frames == 0 ? Caching::Off : caching);
   mark("GL draw calls issued");
 }
 
 void Window::swap() {
+  if (!m_back_buffer_check.pending()) {
+    glfwSwapBuffers(m_window);
+    ++m_frames;
+    return;
+  }
+  // The first swap also tells whether swaps keep the back buffer (BackBufferCheck). Reading the
+  // pixel before it costs nothing extra: the swap waits for the frame's pixels anyway.
+  const Rgba before = read_back_buffer_pixel();
   glfwSwapBuffers(m_window);
-  mark("first swap");
+  m_back_buffer_check.observe(before, read_back_buffer_pixel());
+  m_cache->set_back_buffer(m_back_buffer_check.verdict());
+  mark(m_back_buffer_check.verdict() == BackBuffer::Preserved
+           ? "first swap (back buffer kept)"
+           : "first swap (back buffer not kept)");
   ++m_frames;
 }
 

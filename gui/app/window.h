@@ -64,6 +64,7 @@ class Window {
   StartupTrace* m_trace = nullptr;       // may be null; marks phases until the first swap
   int m_frames = 0;                      // swapped so far
   std::unique_ptr<FrameCache> m_cache;   // made once the GL context is current; freed first
+  BackBufferCheck m_back_buffer_check;   // decided on the first swap, then handed to m_cache
   std::unique_ptr<ImFontAtlas> m_fonts;  // outlives the ImGui context
   bool m_imgui = false;                  // init_imgui() was called
   float m_scale = 1.0f;
