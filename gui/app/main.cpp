@@ -360,8 +360,11 @@ int run(const Options& o, StartupTrace& trace) {
     const double age_ms = process_age_ms();
     const double ms_before_main_value =
         age_ms < 0 ? 0 : std::max(0.0, age_ms - ms_since(launched, Clock::now()));
-    std::printf("start-up phases (ms since main(); +ms since the lane's previous mark):\n%s",
-                format_startup_trace(trace.marks(), ms_before_main_value).c_str());
+    std::printf(
+        "start-up phases (ms since main(), + ms since the lane's previous mark; the time before "
+        "main() is\nthe kernel's count, to 10 ms):\n%s",
+        format_startup_trace(trace.marks(), ms_before_main_value).c_str());
+    std::fflush(stdout);  // the interactive mode may be ended by a signal, long after
   };
 
   if (headless) {
