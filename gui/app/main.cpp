@@ -136,7 +136,11 @@ int bench(Window& window, Dashboard& dashboard, Session& session, const Options&
   }
   const double median = percentile(frame_ms, 0.5);
   const double p95 = percentile(frame_ms, 0.95);
-  const double worst = *std::max_element(frame_ms.begin(), frame_ms.end());
+  // The first timed frame is the first through the frame cache (the window's first frame is drawn
+  // without it): it makes the offscreen image and compiles its shaders, once per process.
+  const double first = frame_ms.front();
+  const double worst_after_first =
+      frame_ms.size() > 1 ? *std::max_element(frame_ms.begin() + 1, frame_ms.end()) : first;
   int w = 0, h = 0;
   (void)window.read_back_buffer(w, h);
   std::printf("first frame after %.1f ms (launch to first frame)\n", startup.first_frame_ms);
@@ -146,8 +150,10 @@ int bench(Window& window, Dashboard& dashboard, Session& session, const Options&
                   : "after the first frame, which showed the simulating card");
   std::printf("%s: %zu events, %zu steps%s\n", vm.run().metadata.id.c_str(), vm.trace().size(),
               vm.step_count(), session.comparing() ? " (compare mode)" : "");
-  std::printf("%d frames at %dx%d, speed %.1fx: median %.2f ms, p95 %.2f ms, max %.2f ms\n",
-              *o.bench_frames, w, h, o.speed, median, p95, worst);
+  std::printf(
+      "%d frames at %dx%d, speed %.1fx: median %.2f ms, p95 %.2f ms, max %.2f ms after the "
+      "first (%.2f ms, setting up the frame cache)\n",
+      *o.bench_frames, w, h, o.speed, median, p95, worst_after_first, first);
   std::printf("median split: panels %.2f ms, render %.2f ms, swap %.2f ms\n",
               percentile(draw_ms, 0.5), percentile(render_ms, 0.5),
               median - percentile(draw_ms, 0.5) - percentile(render_ms, 0.5));
