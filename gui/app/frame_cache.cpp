@@ -95,20 +95,12 @@ bool FrameCache::ensure_target(int width, int height) {
   return true;
 }
 
-BackBuffer probe_back_buffer(void (*swap)(void*), void* window) {
-  const std::uint8_t shades[2] = {28, 29};  // blue of the background, 0.11 * 255 rounded, and +1
-  for (std::uint8_t blue : shades) {
-    glClearColor(0.08f, 0.09f, static_cast<float>(blue) / 255.0f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    glFinish();
-    swap(window);
-    std::uint8_t pixel[4] = {0, 0, 0, 0};
-    glReadBuffer(GL_BACK);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, pixel);
-    if (pixel[2] != blue) return BackBuffer::Undefined;
-  }
-  return BackBuffer::Preserved;
+Rgba read_back_buffer_pixel() {
+  Rgba pixel;
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, &pixel.r);
+  return pixel;
 }
 
 void FrameCache::copy_from_cache(const PixelRect& r) const {

@@ -14,19 +14,14 @@
 namespace mailscope::gui {
 
 enum class Caching : std::uint8_t { On, Off };
-// Whether the back buffer still holds the last frame after a swap. Software GLX (Mesa's drisw,
-// what Xvfb and GPU-less machines use) copies the back buffer to the window and keeps it; a GPU
-// driver may flip buffers instead. Window::open() finds out with probe_back_buffer().
-enum class BackBuffer : std::uint8_t { Undefined, Preserved };
 
 // A rectangle in framebuffer pixels, origin at the bottom left as OpenGL counts.
 struct PixelRect {
   int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // x0 <= x1, y0 <= y1; empty when equal
 };
 
-// Clears the back buffer twice with two close shades of the background, swapping after each, and
-// reads it back: Preserved when both survived their swap. Draws nothing visible.
-BackBuffer probe_back_buffer(void (*swap)(void*), void* window);
+// The bottom-left pixel of the window's back buffer (for BackBufferCheck).
+Rgba read_back_buffer_pixel();
 
 class FrameCache {
  public:
@@ -35,8 +30,9 @@ class FrameCache {
   FrameCache(const FrameCache&) = delete;
   FrameCache& operator=(const FrameCache&) = delete;
 
-  // When the back buffer is preserved, a frame that changes only the live layers copies back
-  // just the areas those layers covered in this frame and the last, instead of every pixel.
+  // When the back buffer is preserved (Window finds out on the first swap), a frame that changes
+  // only the live layers copies back just the areas those layers covered in this frame and the
+  // last, instead of every pixel.
   void set_back_buffer(BackBuffer back_buffer) { m_back_buffer = back_buffer; }
   // Renders `data` into the window's back buffer (framebuffer 0), `width`×`height` pixels.
   // With Caching::Off, or when the offscreen image cannot be made, everything is drawn.
@@ -59,12 +55,11 @@ class FrameCache {
   unsigned int m_texture = 0;
   int m_width = 0;  // of m_texture
   int m_height = 0;
-  bool m_unsupported = false;
+  bool m_unsupported = false;  // the driver refused the offscreen target: draw everything
   BackBuffer m_back_buffer = BackBuffer::Undefined;
   std::vector<PixelRect> m_live_rects;       // this frame's
   std::vector<PixelRect> m_last_live_rects;  // the previous frame's: what must be repaired
-  bool m_back_buffer_whole = false;  // the back buffer holds the cache plus last live  // the
-                                     // driver refused the offscreen target: draw everything
+  bool m_back_buffer_whole = false;  // the back buffer holds the cache plus the last live layers
   int m_redrawn = 0;
   int m_reused = 0;
 };

@@ -45,6 +45,9 @@ ParsedOptions parse_options(int argc, char** argv) {
   bool no_frame_cache = false;
   app.add_flag("--no-frame-cache", no_frame_cache,
                "Draw every pixel of every frame (slower without a GPU; for comparison)");
+  app.add_flag("--startup-trace", o.startup_trace,
+               "Print when each phase of start-up ended, from launch to the first frame and the "
+               "run being ready");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

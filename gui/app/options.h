@@ -23,9 +23,10 @@ struct Options {
   std::uint64_t seed = 1;
   std::string lessons_dir;  // empty: the default (assets/lessons)
   std::string font_dir = "/usr/share/fonts/truetype/dejavu";
-  bool hidden = false;
+  bool hidden = false;  // do not show the window (headless modes on a real display)
   // Keep the panels' pixels between frames (frame_cache.h); off draws every pixel every frame.
-  bool frame_cache = true;  // do not show the window (headless modes on a real display)
+  bool frame_cache = true;
+  bool startup_trace = false;  // print when each phase of start-up ended (startup_trace.h)
 };
 
 // Parses argv; on --help or an error prints what is needed and returns the exit code to use.

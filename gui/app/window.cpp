@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -29,9 +30,14 @@ void on_glfw_error(int code, const char* description) {
 
 Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::string& title,
                                              Visibility visibility, VSync vsync,
-                                             const std::function<void(float)>& display_ready) {
+                                             const std::function<void(float)>& display_ready,
+                                             StartupTrace* trace) {
+  auto mark = [trace](std::string_view phase) {
+    if (trace != nullptr) trace->mark(Lane::Main, phase);
+  };
   glfwSetErrorCallback(on_glfw_error);
   if (glfwInit() == GLFW_FALSE) return make_error(last_glfw_error(), "display");
+  mark("glfwInit");
   float monitor_scale = 1.0f;
   if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
     float xs = 1, ys = 1;
@@ -40,7 +46,9 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
   }
   // Creating the OpenGL context is the slow part of starting (a software driver compiles its
   // code then); the caller prepares fonts and the run meanwhile.
+  mark("monitor content scale");
   if (display_ready) display_ready(monitor_scale);
+  mark("workers started");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -48,6 +56,7 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
   glfwWindowHint(GLFW_VISIBLE, visibility == Visibility::Shown ? GLFW_TRUE : GLFW_FALSE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
   GLFWwindow* raw = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  mark("glfwCreateWindow (window, GL context)");
   if (raw == nullptr) {
     const std::string why = last_glfw_error();
     glfwTerminate();
@@ -55,11 +64,11 @@ Result<std::unique_ptr<Window>> Window::open(int width, int height, const std::s
   }
   glfwMakeContextCurrent(raw);
   glfwSwapInterval(vsync == VSync::On ? 1 : 0);
+  mark("context current, swap interval");
   std::unique_ptr<Window> window(new Window(raw));
+  window->m_trace = trace;
   window->m_scale = monitor_scale;
   window->m_cache = std::make_unique<FrameCache>();
-  window->m_cache->set_back_buffer(
-      probe_back_buffer([](void* w) { glfwSwapBuffers(static_cast<GLFWwindow*>(w)); }, raw));
   return window;
 }
 
@@ -73,6 +82,7 @@ void Window::init_imgui(std::unique_ptr<ImFontAtlas> fonts) {
   ImGui_ImplGlfw_InitForOpenGL(m_window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
   m_imgui = true;
+  mark("ImGui context and backends");
 }
 
 Window::~Window() {
@@ -104,6 +114,7 @@ double Window::now_s() const {
 
 void Window::begin_frame(bool ignore_mouse) {
   ImGui_ImplOpenGL3_NewFrame();
+  mark("GL device objects (shaders, font texture)");
   ImGui_ImplGlfw_NewFrame();
   if (ignore_mouse) {
     ImGuiIO& io = ImGui::GetIO();
@@ -112,17 +123,39 @@ void Window::begin_frame(bool ignore_mouse) {
     io.MouseWheel = 0;
   }
   ImGui::NewFrame();
+  mark("ImGui NewFrame");
 }
 
 void Window::render(std::span<const std::string> tile_windows, Caching caching) {
   ImGui::Render();
+  mark("panels built (ImGui::Render)");
   int w = 0, h = 0;
   glfwGetFramebufferSize(m_window, &w, &h);
-  m_cache->render(*ImGui::GetDrawData(), tile_windows, w, h, caching);
+  // The first frame is drawn straight into the back buffer: drawing through the offscreen image
+  // needs more shader variants (the panels for another target format, the copy back), and under
+  // llvmpipe compiling those costs 50-80 ms on the way to the first picture. The second frame
+  // makes the image.
+  m_cache->render(*ImGui::GetDrawData(), tile_windows, w, h,
+                  m_frames == 0 ? Caching::Off : caching);
+  mark("GL draw calls issued");
 }
 
 void Window::swap() {
+  if (!m_back_buffer_check.pending()) {
+    glfwSwapBuffers(m_window);
+    ++m_frames;
+    return;
+  }
+  // The first swap also tells whether swaps keep the back buffer (BackBufferCheck). Reading the
+  // pixel before it costs nothing extra: the swap waits for the frame's pixels anyway.
+  const Rgba before = read_back_buffer_pixel();
   glfwSwapBuffers(m_window);
+  m_back_buffer_check.observe(before, read_back_buffer_pixel());
+  m_cache->set_back_buffer(m_back_buffer_check.verdict());
+  mark(m_back_buffer_check.verdict() == BackBuffer::Preserved
+           ? "first swap (back buffer kept)"
+           : "first swap (back buffer not kept)");
+  ++m_frames;
 }
 
 std::vector<std::uint8_t> Window::read_back_buffer(int& width, int& height) const {

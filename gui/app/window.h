@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "gui/app/frame_cache.h"
+#include "gui/core/startup_trace.h"
 #include "gui/panels/dashboard.h"
 
 struct GLFWwindow;
@@ -27,7 +28,8 @@ class Window {
   // caller can start other work in parallel.
   static Result<std::unique_ptr<Window>> open(int width, int height, const std::string& title,
                                               Visibility visibility, VSync vsync,
-                                              const std::function<void(float)>& display_ready = {});
+                                              const std::function<void(float)>& display_ready = {},
+                                              StartupTrace* trace = nullptr);
   // Creates the ImGui context and backends with `fonts` (an atlas built beforehand, possibly on
   // another thread); the window keeps the atlas until the context is gone.
   void init_imgui(std::unique_ptr<ImFontAtlas> fonts);
@@ -55,8 +57,14 @@ class Window {
 
  private:
   explicit Window(GLFWwindow* window) : m_window(window) {}
+  void mark(std::string_view phase) const {
+    if (m_trace != nullptr && m_frames == 0) m_trace->mark(Lane::Main, phase);
+  }
   GLFWwindow* m_window;
+  StartupTrace* m_trace = nullptr;       // may be null; marks phases until the first swap
+  int m_frames = 0;                      // swapped so far
   std::unique_ptr<FrameCache> m_cache;   // made once the GL context is current; freed first
+  BackBufferCheck m_back_buffer_check;   // decided on the first swap, then handed to m_cache
   std::unique_ptr<ImFontAtlas> m_fonts;  // outlives the ImGui context
   bool m_imgui = false;                  // init_imgui() was called
   float m_scale = 1.0f;

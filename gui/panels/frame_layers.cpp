@@ -79,4 +79,11 @@ ImDrawData make_draw_data(std::span<ImDrawList* const> lists, const ImDrawData& 
   return data;
 }
 
+void BackBufferCheck::observe(Rgba before_swap, Rgba after_swap) {
+  if (m_decided) return;
+  m_decided = true;
+  const bool black = before_swap.r == 0 && before_swap.g == 0 && before_swap.b == 0;
+  m_verdict = !black && before_swap == after_swap ? BackBuffer::Preserved : BackBuffer::Undefined;
+}
+
 }  // namespace mailscope::gui

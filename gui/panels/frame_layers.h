@@ -13,6 +13,7 @@
 // This is exact because the tiled panels never overlap each other, a live layer only covers its
 // own panel, and every other window is drawn after the panels.
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,5 +53,36 @@ class DrawSignature {
 
 // Wraps `lists` in an ImDrawData for a renderer backend, with `like`'s display geometry.
 ImDrawData make_draw_data(std::span<ImDrawList* const> lists, const ImDrawData& like);
+
+// Whether the back buffer still holds the last frame after a swap. Software GLX (Mesa's drisw,
+// what Xvfb and GPU-less machines use) copies the back buffer to the window and keeps it; a GPU
+// driver may flip buffers instead. When it is kept, a frame that changes only the live layers
+// need copy back only the areas they covered.
+enum class BackBuffer : std::uint8_t { Undefined, Preserved };
+
+struct Rgba {
+  std::uint8_t r = 0, g = 0, b = 0, a = 0;
+  bool operator==(const Rgba&) const = default;
+};
+
+// Finds out which BackBuffer a window has from its first real frame, rather than from test
+// frames drawn before it (two extra full-window swaps, on the way to the first picture). The
+// caller reads one pixel of the back buffer just before the first swap and the same pixel just
+// after. No other buffer of the window has been drawn into by then, so if the pixel after the
+// swap is the one drawn, the swap kept the buffer. A black pixel proves nothing (a new buffer
+// may be black), so the check then says Undefined, which is always safe: every frame copies
+// the whole cached image back.
+class BackBufferCheck {
+ public:
+  // True until observe() has been called: read the pixel around the next swap.
+  bool pending() const { return !m_decided; }
+  void observe(Rgba before_swap, Rgba after_swap);
+  // Undefined until observe() found the buffer kept.
+  BackBuffer verdict() const { return m_verdict; }
+
+ private:
+  bool m_decided = false;
+  BackBuffer m_verdict = BackBuffer::Undefined;  // Preserved only after a conclusive observe()
+};
 
 }  // namespace mailscope::gui
