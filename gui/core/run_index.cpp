@@ -74,7 +74,8 @@ RunIndex::RunIndex(const Trace& trace, const TopologySnapshot& topology)
 
 Protocol RunIndex::classify(EventId id) const {
   const TraceEvent& e = m_trace.event(id);
-  if ((e.layer == Layer::Physical || e.layer == Layer::Link) && frame_is_arp(m_trace.prefix(e.data)))
+  if ((e.layer == Layer::Physical || e.layer == Layer::Link) &&
+      frame_is_arp(m_trace.prefix(m_trace.data_ref(e))))
     return Protocol::Arp;
   if (e.flow != kNoFlow && e.flow < m_trace.flow_count()) {
     const FlowInfo& info = m_trace.flow(e.flow);

@@ -75,7 +75,7 @@ Inspection inspect_event(const ViewModel& vm, EventId id) {
   const Protocol protocol = vm.index().protocol(id);
   const EventId frame = carrying_frame(vm, id);
   Trace::Scratch scratch;
-  if (frame != kNoEvent && !trace.event(frame).data.empty()) {
+  if (frame != kNoEvent && !trace.data_ref(trace.event(frame)).empty()) {
     out.bytes_event = frame;
     const auto bytes = trace.data(trace.event(frame), scratch);
     out.bytes.assign(bytes.begin(), bytes.end());

@@ -25,7 +25,7 @@ const Lesson* lesson_for(const ViewModel& vm, const LessonBook& lessons, EventId
   q.kind = e.kind;
   if (const auto phase = vm.index().phase_of(event)) q.phase = vm.index().phases()[*phase].kind;
   std::string text;
-  if (e.layer == Layer::Application && !e.data.empty() && q.protocol != Protocol::Dns) {
+  if (e.layer == Layer::Application && !trace.data_ref(e).empty() && q.protocol != Protocol::Dns) {
     const auto bytes = trace.message(e);
     text.assign(reinterpret_cast<const char*>(bytes.data()),
                 std::min<std::size_t>(bytes.size(), 256));

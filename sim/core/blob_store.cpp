@@ -35,7 +35,8 @@ BlobRef BlobStore::store(std::span<const std::uint8_t> bytes) {
     std::memcpy(out, &size, sizeof size);
   }
   std::memcpy(out + prefix, bytes.data(), bytes.size());
-  const BlobRef ref(m_next + prefix, large ? BlobRef::kLargeSize : bytes.size(), false);
+  const BlobRef ref(m_next + prefix, large ? BlobRef::kLargeSize : bytes.size(),
+                    BlobRef::Form::Contiguous);
   m_next += needed;
   return ref;
 }
@@ -59,9 +60,28 @@ BlobRef BlobStore::splice(std::span<const std::uint8_t> head, BlobRef tail) {
   std::memcpy(out, &tail.m_bits, sizeof tail.m_bits);
   std::memcpy(out + sizeof tail.m_bits, &head_size, sizeof head_size);
   std::memcpy(out + kSpliceRecord, head.data(), head.size());
-  const BlobRef ref(m_next + kSpliceRecord, total, true);
+  const BlobRef ref(m_next + kSpliceRecord, total, BlobRef::Form::Spliced);
   m_next += kSpliceRecord + head.size();
   return ref;
+}
+
+BlobRef BlobStore::pair(BlobRef first, BlobRef second) {
+  if (second.empty()) return first;
+  std::uint8_t* out = allocate(2 * sizeof(std::uint64_t));
+  std::memcpy(out, &first.m_bits, sizeof first.m_bits);
+  std::memcpy(out + sizeof first.m_bits, &second.m_bits, sizeof second.m_bits);
+  const BlobRef ref(m_next, 2 * sizeof(std::uint64_t), BlobRef::Form::Pair);
+  m_next += 2 * sizeof(std::uint64_t);
+  return ref;
+}
+
+std::pair<BlobRef, BlobRef> BlobStore::unpair(BlobRef ref) const {
+  if (ref.form() != BlobRef::Form::Pair) return {ref, BlobRef{}};
+  const std::uint8_t* record = at(ref.position());
+  std::pair<BlobRef, BlobRef> refs;
+  std::memcpy(&refs.first.m_bits, record, sizeof refs.first.m_bits);
+  std::memcpy(&refs.second.m_bits, record + sizeof refs.first.m_bits, sizeof refs.second.m_bits);
+  return refs;
 }
 
 BlobStore::Splice BlobStore::splice_of(BlobRef ref) const {
@@ -138,7 +158,7 @@ BlobRef BlobStore::slice(BlobRef ref, std::size_t from, std::size_t length) {
     std::vector<std::uint8_t> unused;
     return store(bytes(ref, unused).subspan(from, length));
   }
-  return BlobRef(ref.position() + from, length, false);
+  return BlobRef(ref.position() + from, length, BlobRef::Form::Contiguous);
 }
 
 std::size_t BlobStore::bytes_reserved() const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/block_supply.h"
@@ -14,8 +15,8 @@
 
 namespace mailscope {
 
-// Where a blob lies in its store: a 39-bit position, a "spliced" flag and a 24-bit size in one
-// word, so that a trace event with two of them stays small (the trace holds tens of millions). A
+// Where a blob lies in its store: a 38-bit position, a "pair" and a "spliced" flag and a 24-bit
+// size in one word, so that a trace event stays small (the trace holds tens of millions). A
 // blob of 16 MiB or more is marked by the largest size value and keeps its real size in the store,
 // just before its bytes; only the store can measure or slice such a blob, which is why slicing is
 // the store's job.
@@ -27,16 +28,18 @@ class BlobRef {
 
  private:
   friend class BlobStore;
+  enum class Form : std::uint64_t { Contiguous = 0, Spliced = 1, Pair = 2 };
   static constexpr int kSizeBits = 24;
-  static constexpr int kPositionShift = kSizeBits + 1;  // the bit between them marks a splice
+  static constexpr int kPositionShift = kSizeBits + 2;  // the two bits between mark the form
   static constexpr std::uint64_t kLargeSize = (std::uint64_t{1} << kSizeBits) - 1;
-  static constexpr std::uint64_t kSplicedBit = std::uint64_t{1} << kSizeBits;
-  constexpr BlobRef(std::uint64_t position, std::uint64_t size_field, bool spliced)
-      : m_bits(position << kPositionShift | (spliced ? kSplicedBit : 0) | size_field) {}
+  constexpr BlobRef(std::uint64_t position, std::uint64_t size_field, Form form)
+      : m_bits(position << kPositionShift | static_cast<std::uint64_t>(form) << kSizeBits |
+               size_field) {}
   std::uint64_t position() const { return m_bits >> kPositionShift; }
   std::uint64_t size_field() const { return m_bits & kLargeSize; }
-  bool spliced() const { return (m_bits & kSplicedBit) != 0; }
-  // position << 25 | spliced << 24 | size (0 = empty, kLargeSize = see the store)
+  Form form() const { return static_cast<Form>(m_bits >> kSizeBits & 3); }
+  bool spliced() const { return form() == Form::Spliced; }
+  // position << 26 | form << 24 | size (0 = empty, kLargeSize = see the store)
   std::uint64_t m_bits = 0;
 };
 
@@ -54,6 +57,11 @@ class BlobStore {
   BlobRef store(std::string_view text);
   // head followed by the bytes of tail, which is not copied.
   BlobRef splice(std::span<const std::uint8_t> head, BlobRef tail);
+  // Two references kept as one, 16 bytes in the store (a trace event's bytes and its text).
+  // A pair is only ever unpaired, never read as bytes.
+  BlobRef pair(BlobRef first, BlobRef second);
+  // The two references of a pair; any other reference is (itself, empty).
+  std::pair<BlobRef, BlobRef> unpair(BlobRef ref) const;
 
   // All bytes of a blob: in place when it is contiguous, gathered into `scratch` when it is
   // spliced (the span then lives as long as scratch is left alone).

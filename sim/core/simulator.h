@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -40,7 +41,8 @@ class Simulator {
   Trace& trace() { return m_trace; }
   const Trace& trace() const { return m_trace; }
   // Memory for buffers that come and go (TCP send buffers), from the trace's block supply.
-  BufferPool& buffers() { return m_buffers; }
+  // Shared: a connection its application still holds may outlive the simulator.
+  const std::shared_ptr<BufferPool>& buffers() { return m_buffers; }
 
   // Schedules fn at an absolute time; a time in the past runs at now() instead.
   TimerId schedule_at(TimeNs when, Callback fn);
@@ -83,7 +85,7 @@ class Simulator {
   std::uint64_t m_seed;
   Rng m_root_rng;
   Trace m_trace;
-  BufferPool m_buffers{m_trace.block_supply()};
+  std::shared_ptr<BufferPool> m_buffers = std::make_shared<BufferPool>(m_trace.block_supply());
   std::vector<QueueEntry> m_queue;  // binary min-heap by (time, sequence)
   std::vector<Slot> m_slots;
   std::vector<std::uint32_t> m_free_slots;

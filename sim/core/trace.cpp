@@ -75,7 +75,8 @@ FlowId Trace::add_flow(FlowInfo info) {
   return static_cast<FlowId>(m_flows.size() - 1);
 }
 
-EventId Trace::record(const TraceEvent& event) {
+EventId Trace::record(TraceEvent event, BlobRef data, BlobRef text) {
+  event.content = m_blobs.pair(data, text);
   m_events.push_back(event);
   const auto id = static_cast<EventId>(m_events.size() - 1);
   if (m_observer && !m_observing) {
@@ -98,10 +99,11 @@ std::uint64_t Trace::digest() const {
     fnv.add_value(static_cast<std::uint16_t>(e.kind));
     fnv.add_value(e.detail);
     // Sizes as 32-bit values, as digests were computed before references were packed.
-    const auto data = bytes(e.data, scratch);
+    const auto [data_ref, text_ref] = m_blobs.unpair(e.content);
+    const auto data = bytes(data_ref, scratch);
     fnv.add_value(static_cast<std::uint32_t>(data.size()));
     fnv.add(data);
-    const auto text = m_blobs.prefix(e.text);
+    const auto text = m_blobs.prefix(text_ref);
     fnv.add_value(static_cast<std::uint32_t>(text.size()));
     fnv.add(text);
   }

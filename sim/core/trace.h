@@ -81,7 +81,7 @@ enum class DropReason : std::uint16_t {
 };
 std::string_view to_string(DropReason reason);
 
-// 40 bytes: a long run records tens of millions of these, so every field is as narrow as it can be.
+// 32 bytes: a long run records tens of millions of these, so every field is as narrow as it can be.
 struct TraceEvent {
   TimeNs time = 0;
   EventId parent = kNoEvent;  // the event one layer up (sender) or down (receiver) that caused this
@@ -90,10 +90,12 @@ struct TraceEvent {
   Layer layer = Layer::Application;
   EventKind kind = EventKind::Note;
   std::uint16_t detail = 0;  // DropReason for drops; protocol-specific otherwise
-  BlobRef data;              // the PDU as bytes, starting at this layer's header
-  BlobRef text;              // a line of text when the bytes alone do not say it
+  // The PDU as bytes, starting at this layer's header, and a line of text when the bytes alone do
+  // not say it, packed into one reference because most events have no text. Trace::record packs
+  // them; Trace::data_ref and Trace::text take them apart.
+  BlobRef content;
 };
-static_assert(sizeof(TraceEvent) == 40);
+static_assert(sizeof(TraceEvent) == 32);
 
 struct NodeInfo {
   std::string name;  // "smtp.outlook.com"
@@ -121,7 +123,8 @@ class Trace {
   const FlowInfo& flow(FlowId id) const { return m_flows.at(id); }
   std::size_t flow_count() const { return m_flows.size(); }
 
-  EventId record(const TraceEvent& event);
+  // Appends `event` with its bytes and text (the event's own content is replaced).
+  EventId record(TraceEvent event, BlobRef data = {}, BlobRef text = {});
   // Called after each event is recorded, with its id (the World attaches narration this way).
   // Events the observer records itself are not shown to it again.
   using Observer = std::function<void(EventId)>;
@@ -152,16 +155,21 @@ class Trace {
   BlobRef slice(BlobRef ref, std::size_t from, std::size_t length = SIZE_MAX) {
     return m_blobs.slice(ref, from, length);
   }
+  // An event's bytes (empty when it has none).
+  BlobRef data_ref(const TraceEvent& e) const { return m_blobs.unpair(e.content).first; }
   std::span<const std::uint8_t> data(const TraceEvent& e, Scratch& scratch) const {
-    return m_blobs.bytes(e.data, scratch);
+    return m_blobs.bytes(data_ref(e), scratch);
   }
   // The bytes of an event above the network layer (L4, TLS, L7), read in place: only frames and
   // packets are ever spliced, so these are always stored in one piece.
   std::span<const std::uint8_t> message(const TraceEvent& e) const {
-    assert(e.layer >= Layer::Transport && !m_blobs.spliced(e.data));
-    return m_blobs.prefix(e.data);
+    const BlobRef data = data_ref(e);
+    assert(e.layer >= Layer::Transport && !m_blobs.spliced(data));
+    return m_blobs.prefix(data);
   }
-  std::string_view text(const TraceEvent& e) const { return m_blobs.text(e.text); }
+  std::string_view text(const TraceEvent& e) const {
+    return m_blobs.text(m_blobs.unpair(e.content).second);
+  }
 
   // A 64-bit digest over every event and every byte it refers to: equal digests mean equal runs.
   std::uint64_t digest() const;

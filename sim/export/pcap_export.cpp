@@ -31,7 +31,7 @@ void dump(const Trace& trace, std::FILE* file, const PcapOptions& options) {
     } else if (e.kind != EventKind::Send) {
       continue;
     }
-    const auto bytes = trace.bytes(e.data, scratch);
+    const auto bytes = trace.data(e, scratch);
     pcap_pkthdr header{};
     // With nanosecond precision libpcap stores nanoseconds in the tv_usec field.
     header.ts.tv_sec = static_cast<time_t>(e.time / kSecond);

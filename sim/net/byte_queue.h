@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <utility>
 
 #include "core/buffer_pool.h"
 #include "wire/bytes.h"
@@ -13,7 +15,7 @@ namespace mailscope::net {
 
 class ByteQueue {
  public:
-  explicit ByteQueue(BufferPool& pool) : m_pool(&pool) {}
+  explicit ByteQueue(std::shared_ptr<BufferPool> pool) : m_pool(std::move(pool)) {}
   ~ByteQueue() { m_pool->release(m_buffer); }
   ByteQueue(const ByteQueue&) = delete;
   ByteQueue& operator=(const ByteQueue&) = delete;
@@ -36,8 +38,8 @@ class ByteQueue {
 
  private:
   static constexpr std::size_t kKeepCapacityMax = 4096;
-  BufferPool* m_pool;
-  BufferPool::Buffer m_buffer;  // live bytes are [m_head, m_tail) of it
+  std::shared_ptr<BufferPool> m_pool;  // shared: the queue may outlive its simulator
+  BufferPool::Buffer m_buffer;         // live bytes are [m_head, m_tail) of it
   std::size_t m_head = 0;
   std::size_t m_tail = 0;
 };

@@ -15,9 +15,7 @@ EventId Node::record(Layer layer, EventKind kind, BlobRef data, EventId parent, 
   e.layer = layer;
   e.kind = kind;
   e.detail = detail;
-  e.data = data;
-  e.text = text;
-  return m_sim.trace().record(e);
+  return m_sim.trace().record(e, data, text);
 }
 
 EventId Node::record_drop(Layer layer, DropReason reason, BlobRef data, EventId parent,

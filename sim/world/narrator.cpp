@@ -120,8 +120,7 @@ void Narrator::on_event(EventId id) {
     narration.flow = event.flow;
     narration.layer = Layer::Application;
     narration.kind = EventKind::Narration;
-    narration.text = m_trace.store(rule.text);
-    m_trace.record(narration);
+    m_trace.record(narration, {}, m_trace.store(rule.text));
   }
 }
 

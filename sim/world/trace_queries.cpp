@@ -6,7 +6,7 @@ namespace mailscope::world {
 
 std::string_view event_text(const Trace& trace, const TraceEvent& event) {
   // Below TLS the bytes are headers and segments, which say nothing as text.
-  if (event.layer >= Layer::Tls && !event.data.empty()) {
+  if (event.layer >= Layer::Tls && !trace.data_ref(event).empty()) {
     const auto bytes = trace.message(event);
     return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
   }
@@ -58,7 +58,7 @@ std::optional<std::uint16_t> server_port(const FlowInfo& flow) {
 }
 
 std::optional<wire::DnsMessage> dns_message(const Trace& trace, const TraceEvent& event) {
-  if (event.data.empty()) return std::nullopt;
+  if (trace.data_ref(event).empty()) return std::nullopt;
   auto parsed = wire::DnsMessage::parse(trace.message(event));
   if (!parsed) return std::nullopt;
   return std::move(parsed).value();

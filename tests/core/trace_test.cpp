@@ -5,29 +5,41 @@
 namespace mailscope {
 namespace {
 
-TraceEvent sample(Trace& trace, TimeNs t, std::string_view line) {
+EventId record_sample(Trace& trace, TimeNs t, std::string_view line, std::string_view text = {}) {
   TraceEvent e;
   e.time = t;
   e.node = 0;
   e.layer = Layer::Application;
   e.kind = EventKind::Request;
-  e.data = trace.store(line);
-  return e;
+  return trace.record(e, trace.store(line), trace.store(text));
 }
 
 TEST(Trace, RecordsEventsWithSharedBytes) {
   Trace trace;
   const NodeId node = trace.add_node("client", "host");
   EXPECT_EQ(trace.node(node).name, "client");
-  const EventId a = trace.record(sample(trace, 1, "EHLO client\r\n"));
+  const EventId a = record_sample(trace, 1, "EHLO client\r\n");
   TraceEvent child = trace.event(a);
   child.parent = a;
   child.layer = Layer::Transport;
-  child.data = trace.slice(child.data, 0, 4);
-  const EventId b = trace.record(child);
+  const EventId b = trace.record(child, trace.slice(trace.data_ref(trace.event(a)), 0, 4));
   EXPECT_EQ(trace.size(), 2u);
-  EXPECT_EQ(trace.text(trace.event(b).data), "EHLO");
+  EXPECT_EQ(trace.text(trace.data_ref(trace.event(b))), "EHLO");
   EXPECT_EQ(trace.event(b).parent, a);
+}
+
+// Bytes and text are packed into one reference; each comes back on its own, either may be empty.
+TEST(Trace, KeepsAnEventsBytesAndTextApart) {
+  Trace trace;
+  const EventId both = record_sample(trace, 1, "query bytes", "A? example.com");
+  const EventId bytes_only = record_sample(trace, 2, "QUIT\r\n");
+  const EventId text_only = record_sample(trace, 3, "", "SYN_SENT -> ESTABLISHED");
+  EXPECT_EQ(trace.message(trace.event(both)).size(), 11u);
+  EXPECT_EQ(trace.text(trace.event(both)), "A? example.com");
+  EXPECT_EQ(trace.text(trace.data_ref(trace.event(bytes_only))), "QUIT\r\n");
+  EXPECT_EQ(trace.text(trace.event(bytes_only)), "");
+  EXPECT_TRUE(trace.data_ref(trace.event(text_only)).empty());
+  EXPECT_EQ(trace.text(trace.event(text_only)), "SYN_SENT -> ESTABLISHED");
 }
 
 TEST(Trace, FlowZeroMeansNone) {
@@ -40,9 +52,9 @@ TEST(Trace, FlowZeroMeansNone) {
 
 TEST(Trace, DigestChangesWithAnyByte) {
   Trace a, b, c;
-  a.record(sample(a, 1, "QUIT\r\n"));
-  b.record(sample(b, 1, "QUIT\r\n"));
-  c.record(sample(c, 1, "QUIT\n\n"));
+  record_sample(a, 1, "QUIT\r\n");
+  record_sample(b, 1, "QUIT\r\n");
+  record_sample(c, 1, "QUIT\n\n");
   EXPECT_EQ(a.digest(), b.digest());
   EXPECT_NE(a.digest(), c.digest());
 }

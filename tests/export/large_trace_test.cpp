@@ -29,15 +29,13 @@ Trace large_trace(std::size_t messages) {
     e.node = request ? client : server;
     e.flow = flow;
     e.kind = request ? EventKind::Request : EventKind::Response;
-    e.data = request ? line : reply;
-    EventId parent = trace.record(e);
+    EventId parent = trace.record(e, request ? line : reply);
     for (const Layer layer : {Layer::Transport, Layer::Network, Layer::Link, Layer::Physical}) {
       TraceEvent below = e;
       below.layer = layer;
       below.kind = EventKind::Send;
       below.parent = parent;
-      below.data = bytes;
-      parent = trace.record(below);
+      parent = trace.record(below, bytes);
     }
   }
   return trace;

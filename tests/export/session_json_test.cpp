@@ -153,8 +153,7 @@ TEST(SessionJson, InvalidUtf8IsReplaced) {
   const NodeId n = trace.add_node("bad\xff name", "host");
   TraceEvent e;
   e.node = n;
-  e.text = trace.store(std::string_view("caf\xc3\xa9 \xc3 \x01 end"));
-  trace.record(e);
+  trace.record(e, {}, trace.store(std::string_view("caf\xc3\xa9 \xc3 \x01 end")));
   const auto doc = export_json(trace);
   EXPECT_EQ(doc["nodes"][0]["name"], "bad\xef\xbf\xbd name");
   EXPECT_EQ(doc["events"][0]["text"], "caf\xc3\xa9 \xef\xbf\xbd \x01 end");

@@ -143,7 +143,7 @@ TEST(ViewModel, FiltersKeepOnlyTheChosenLayersAndProtocols) {
   vm.set_filter(arp_only);
   ASSERT_GT(vm.step_count(), 0u);
   for (EventId e : vm.visible_events()) {
-    const auto frame = vm.trace().prefix(vm.trace().event(e).data);
+    const auto frame = vm.trace().prefix(vm.trace().data_ref(vm.trace().event(e)));
     ASSERT_GE(frame.size(), 14u);
     EXPECT_EQ(frame[12], 0x08);
     EXPECT_EQ(frame[13], 0x06);

@@ -17,7 +17,7 @@ std::size_t arp_frames_sent(const Trace& trace, wire::ArpOperation op) {
   return count_events(trace, [&](const TraceEvent& e) {
     if (e.layer != Layer::Link || e.kind != EventKind::Send || e.detail != 0x0806) return false;
     const auto arp =
-        wire::ArpPacket::parse(trace.prefix(e.data).subspan(wire::EthernetHeader::kLength));
+        wire::ArpPacket::parse(trace.prefix(trace.data_ref(e)).subspan(wire::EthernetHeader::kLength));
     return arp && arp->operation == op;
   });
 }

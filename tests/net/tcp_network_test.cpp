@@ -106,7 +106,7 @@ TEST(TcpNetwork, RoutersShareTheSegmentsTheyForwardInsteadOfCopyingThem) {
     const auto packet = wire::Ipv4Header::parse(trace.data(e, scratch));
     ASSERT_TRUE(packet.ok()) << packet.error().to_string();  // TTL and checksum rewritten
     EXPECT_LT(packet->ttl, 64);
-    if (trace.size(e.data) > 200) ++shared;
+    if (trace.size(trace.data_ref(e)) > 200) ++shared;
   }
   EXPECT_GT(shared, 2 * 700u);  // 1 MiB is about 720 full segments, each forwarded twice
 }

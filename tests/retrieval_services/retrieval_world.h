@@ -284,7 +284,7 @@ inline bool run_until(Simulator& sim, const std::function<bool()>& done,
 }
 
 inline std::string event_text(const Trace& trace, const TraceEvent& e) {
-  if (!e.data.empty()) {
+  if (!trace.data_ref(e).empty()) {
     const auto bytes = trace.message(e);
     return std::string(bytes.begin(), bytes.end());
   }

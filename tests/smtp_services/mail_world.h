@@ -182,7 +182,7 @@ struct MailWorld {
 // ---- trace queries ----
 
 inline std::string event_text(const Trace& trace, const TraceEvent& e) {
-  if (!e.data.empty()) {
+  if (!trace.data_ref(e).empty()) {
     const auto bytes = trace.message(e);
     return std::string(bytes.begin(), bytes.end());
   }

@@ -139,15 +139,15 @@ TEST(SoakChecker, MarkedDuplicateInsideTheWindowIsAllowed) {
   note.time = w.world->sim().now();
   note.node = relay->client;
   note.flow = relay->flow;
-  note.text =
-      trace.store(std::string_view("RFC 1047: the connection was lost after the final dot"));
-  trace.record(note);
+  trace.record(
+      note, {},
+      trace.store(std::string_view("RFC 1047: the connection was lost after the final dot")));
   TraceEvent mark;
   mark.time = note.time;
   mark.node = w.world->mailbox_host(to)->host->id();
-  mark.text = trace.store(
-      services::format_duplicate_mark(99, services::DuplicateMark{to, second, first.uid, id}));
-  trace.record(mark);
+  trace.record(mark, {},
+               trace.store(services::format_duplicate_mark(
+                   99, services::DuplicateMark{to, second, first.uid, id})));
 
   const SoakCheck check = w.check();
   EXPECT_TRUE(check.violations.empty()) << to_string(check.violations.front().kind);

@@ -19,7 +19,7 @@ std::vector<std::uint8_t> counting(std::size_t n, std::uint8_t first) {
 }
 
 TEST(ByteQueue, ReadsAnyRangeAfterAppendsAndConsumes) {
-  BufferPool pool;
+  auto pool = std::make_shared<BufferPool>();
   ByteQueue q(pool);
   EXPECT_TRUE(q.empty());
   q.append(counting(10, 0));
@@ -35,7 +35,7 @@ TEST(ByteQueue, ReadsAnyRangeAfterAppendsAndConsumes) {
 
 // Ranges past the end are clamped, never read out of bounds; consuming too much empties it.
 TEST(ByteQueue, ClampsRangesAndOverlongConsumes) {
-  BufferPool pool;
+  auto pool = std::make_shared<BufferPool>();
   ByteQueue q(pool);
   q.append(counting(4, 1));
   EXPECT_EQ(to_vector(q.view(2, 100)), (std::vector<std::uint8_t>{3, 4}));
@@ -48,7 +48,7 @@ TEST(ByteQueue, ClampsRangesAndOverlongConsumes) {
 
 // A long stream through a small window: every byte comes out once, in order.
 TEST(ByteQueue, KeepsOrderOverAStreamMuchLargerThanItsContents) {
-  BufferPool pool;
+  auto pool = std::make_shared<BufferPool>();
   ByteQueue q(pool);
   std::uint8_t next_in = 0;
   std::uint8_t next_out = 0;
@@ -63,17 +63,17 @@ TEST(ByteQueue, KeepsOrderOverAStreamMuchLargerThanItsContents) {
     q.consume(take);
   }
   EXPECT_LE(q.size(), 146u);
-  EXPECT_EQ(pool.bytes_reserved(), std::size_t{4} << 20);  // one block held all of it
+  EXPECT_EQ(pool->bytes_reserved(), std::size_t{4} << 20);  // one block held all of it
 }
 
 // A connection that sent a burst and went quiet does not keep the burst's memory.
 TEST(ByteQueue, AnEmptiedQueueGivesALargeBufferBackToThePool) {
-  BufferPool pool;
+  auto pool = std::make_shared<BufferPool>();
   ByteQueue q(pool);
   q.append(counting(10 * 1024, 0));
   const std::uint8_t* buffer = q.view(0, 1).data();
   q.consume(10 * 1024);
-  EXPECT_EQ(pool.allocate(10 * 1024).data, buffer);
+  EXPECT_EQ(pool->allocate(10 * 1024).data, buffer);
 }
 
 }  // namespace
