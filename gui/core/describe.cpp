@@ -10,7 +10,8 @@ std::string describe_step(const RunIndex& index, EventId id) {
   if (id >= trace.size()) return {};
   const TraceEvent& e = trace.event(id);
   if (e.layer == Layer::Application &&
-      (e.kind == EventKind::Request || e.kind == EventKind::Response) && !trace.message(e).empty()) {
+      (e.kind == EventKind::Request || e.kind == EventKind::Response) &&
+      !trace.message(e).empty()) {
     const auto lines = message_lines(trace, e, index.protocol(id), Credentials::Mask, 2);
     return lines.empty() ? std::string() : lines.front();
   }

@@ -162,7 +162,7 @@ class Host : public Node {
   std::map<std::uint16_t, PingPending> m_pings;  // by sequence number
   std::map<std::uint16_t, UdpSocket*> m_udp_sockets;
   std::unique_ptr<TcpStack> m_tcp;
-  wire::Bytes m_scratch;  // frame under construction; reused to avoid an allocation per packet
+  wire::Bytes m_scratch;      // frame under construction; reused to avoid an allocation per packet
   Trace::Scratch m_received;  // a received forwarded (spliced) packet, gathered to be parsed
 };
 

@@ -76,8 +76,8 @@ class TcpStream : public std::enable_shared_from_this<TcpStream> {
   FlowId m_flow;
   std::unique_ptr<TcpConnection> m_connection;  // null once closed or reset
   Callbacks m_callbacks;
-  std::deque<Mark> m_marks;          // bounded: old marks are dropped once far behind
-  std::uint32_t m_next_app_seq;      // sequence number of the next byte the application queues
+  std::deque<Mark> m_marks;      // bounded: old marks are dropped once far behind
+  std::uint32_t m_next_app_seq;  // sequence number of the next byte the application queues
   EventId m_rx_event = kNoEvent;
   TcpListener* m_listener = nullptr;  // set until a passive connection has been handed over
 };
@@ -146,7 +146,7 @@ class TcpStack {
   std::map<Key, std::shared_ptr<TcpStream>> m_streams;
   std::map<std::uint16_t, TcpListener*> m_listeners;
   std::uint16_t m_next_ephemeral;
-  wire::Bytes m_segment;  // reused buffer for the segment being sent
+  wire::Bytes m_segment;      // reused buffer for the segment being sent
   Trace::Scratch m_received;  // a received segment, when it had to be gathered
 };
 

@@ -16,8 +16,8 @@ using wire::Ipv4Addr;
 std::size_t arp_frames_sent(const Trace& trace, wire::ArpOperation op) {
   return count_events(trace, [&](const TraceEvent& e) {
     if (e.layer != Layer::Link || e.kind != EventKind::Send || e.detail != 0x0806) return false;
-    const auto arp =
-        wire::ArpPacket::parse(trace.prefix(trace.data_ref(e)).subspan(wire::EthernetHeader::kLength));
+    const auto arp = wire::ArpPacket::parse(
+        trace.prefix(trace.data_ref(e)).subspan(wire::EthernetHeader::kLength));
     return arp && arp->operation == op;
   });
 }
