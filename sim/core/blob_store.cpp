@@ -154,10 +154,7 @@ BlobRef BlobStore::slice(BlobRef ref, std::size_t from, std::size_t length) {
   // A large slice cannot carry its size in the reference, and its first byte has no size stored
   // before it unless it starts the blob: such a slice (never needed by the network, whose frames
   // are small) gets a copy of its own.
-  if (length >= BlobRef::kLargeSize) {
-    std::vector<std::uint8_t> unused;
-    return store(bytes(ref, unused).subspan(from, length));
-  }
+  if (length >= BlobRef::kLargeSize) return store(prefix(ref).subspan(from, length));
   return BlobRef(ref.position() + from, length, BlobRef::Form::Contiguous);
 }
 

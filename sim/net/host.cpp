@@ -144,7 +144,7 @@ void Host::output(std::uint32_t iface_index, wire::Ipv4Addr next_hop, std::size_
     packet = trace.slice(frame, wire::EthernetHeader::kLength, total);
   } else {
     // The caller keeps spliced tails long enough that the frame needs no padding.
-    packet = trace.splice(wire::ByteView(m_scratch).subspan(wire::EthernetHeader::kLength), tail);
+    packet = trace.splice(head, tail);
     frame = trace.splice(wire::ByteView(m_scratch).first(wire::EthernetHeader::kLength), packet);
   }
   const EventId l3 = record_upper(packet);
@@ -195,8 +195,8 @@ void Host::on_frame(std::uint32_t port, BlobRef frame, EventId l1_event, FlowId 
 void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, FlowId link_flow) {
   const BlobRef after_ethernet = sim().trace().slice(frame, wire::EthernetHeader::kLength);
   wire::ByteView payload;
-  const auto ip =
-      wire::Ipv4Header::parse(sim().trace().bytes(after_ethernet, m_received), &payload);
+  const wire::ByteView received = sim().trace().bytes(after_ethernet, m_received);
+  const auto ip = wire::Ipv4Header::parse(received, &payload);
   if (!ip) {
     const bool checksum = ip.error().where == "ipv4.checksum";
     record_drop(Layer::Network, checksum ? DropReason::BadChecksum : DropReason::Malformed,
@@ -204,6 +204,7 @@ void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, F
     return;
   }
   const BlobRef packet = sim().trace().slice(after_ethernet, 0, ip->total_length);
+  const wire::ByteView packet_bytes = received.first(ip->total_length);
   // The sender named the flow when it built the packet; only packets that arrived without one
   // (from outside the simulation, say) need the registry.
   const FlowId flow =
@@ -214,16 +215,16 @@ void Host::on_ipv4(std::uint32_t iface_index, BlobRef frame, EventId l2_event, F
   if (local) {
     const EventId l3 = record(Layer::Network, EventKind::Receive, packet, l2_event, flow,
                               static_cast<std::uint16_t>(ip->protocol));
-    deliver_local(*ip, packet, payload, l3, flow);
+    deliver_local(*ip, packet, packet_bytes, payload, l3, flow);
   } else if (m_forwarding) {
-    forward(iface_index, *ip, packet, l2_event, flow);
+    forward(iface_index, *ip, packet, packet_bytes, l2_event, flow);
   } else {
     record_drop(Layer::Network, DropReason::NotForUs, packet, l2_event, flow);
   }
 }
 
-void Host::deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteView payload,
-                         EventId l3_event, FlowId flow) {
+void Host::deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteView packet_bytes,
+                         wire::ByteView payload, EventId l3_event, FlowId flow) {
   const BlobRef segment = sim().trace().slice(packet, ip.header_length);
   switch (ip.protocol) {
     case wire::IpProtocol::Icmp:
@@ -248,10 +249,9 @@ void Host::deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteV
         const EventId drop =
             record_drop(Layer::Transport, DropReason::PortUnreachable, segment, l3_event, flow);
         if (ip.dst != wire::Ipv4Addr::broadcast()) {
-          Trace::Scratch scratch;
           send_icmp_error(wire::IcmpType::DestinationUnreachable,
-                          static_cast<std::uint8_t>(wire::IcmpUnreachable::Port),
-                          sim().trace().bytes(packet, scratch), drop, flow);
+                          static_cast<std::uint8_t>(wire::IcmpUnreachable::Port), packet_bytes,
+                          drop, flow);
         }
         return;
       }
@@ -266,12 +266,11 @@ void Host::deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteV
 }
 
 void Host::forward(std::uint32_t in_iface, const wire::Ipv4Header& ip, BlobRef packet,
-                   EventId l2_event, FlowId flow) {
+                   wire::ByteView packet_bytes, EventId l2_event, FlowId flow) {
   Trace& trace = sim().trace();
   const auto icmp_error = [&](DropReason reason, wire::IcmpType type, std::uint8_t code) {
     const EventId drop = record_drop(Layer::Network, reason, packet, l2_event, flow);
-    Trace::Scratch scratch;
-    send_icmp_error(type, code, trace.bytes(packet, scratch), drop, flow, in_iface);
+    send_icmp_error(type, code, packet_bytes, drop, flow, in_iface);
   };
   if (ip.ttl <= 1) {
     icmp_error(DropReason::TtlExpired, wire::IcmpType::TimeExceeded, 0);
@@ -284,7 +283,7 @@ void Host::forward(std::uint32_t in_iface, const wire::Ipv4Header& ip, BlobRef p
     return;
   }
   const Interface& out = *m_interfaces[route->interface];
-  if (out.port.link != nullptr && trace.size(packet) > out.port.link->config().mtu) {
+  if (out.port.link != nullptr && packet_bytes.size() > out.port.link->config().mtu) {
     icmp_error(DropReason::TooBig, wire::IcmpType::DestinationUnreachable,
                static_cast<std::uint8_t>(wire::IcmpUnreachable::FragmentationNeeded));
     return;
@@ -293,18 +292,10 @@ void Host::forward(std::uint32_t in_iface, const wire::Ipv4Header& ip, BlobRef p
   // segment as it came, which the trace already holds. A short segment is copied: its splice
   // record would be as large as the bytes it saves.
   constexpr std::size_t kShareFrom = 64;
-  BlobRef segment = trace.slice(packet, ip.header_length);
-  Trace::Scratch scratch;
-  const wire::ByteView header = trace.prefix(packet).size() >= ip.header_length
-                                    ? trace.prefix(packet).first(ip.header_length)
-                                    : trace.bytes(packet, scratch).first(ip.header_length);
-  m_scratch.resize(wire::EthernetHeader::kLength + ip.header_length);
-  std::memcpy(m_scratch.data() + wire::EthernetHeader::kLength, header.data(), header.size());
-  if (trace.size(segment) < kShareFrom) {
-    const wire::ByteView bytes = trace.bytes(segment, scratch);
-    m_scratch.insert(m_scratch.end(), bytes.begin(), bytes.end());
-    segment = {};
-  }
+  const bool share = packet_bytes.size() - ip.header_length >= kShareFrom;
+  const wire::ByteView copied = packet_bytes.first(share ? ip.header_length : packet_bytes.size());
+  m_scratch.resize(wire::EthernetHeader::kLength);
+  m_scratch.insert(m_scratch.end(), copied.begin(), copied.end());
   // Decrement TTL and recompute the header checksum over the header as it came (options too).
   const wire::MutableByteView new_header(m_scratch.data() + wire::EthernetHeader::kLength,
                                          ip.header_length);
@@ -313,7 +304,7 @@ void Host::forward(std::uint32_t in_iface, const wire::Ipv4Header& ip, BlobRef p
   wire::write_u16(new_header, 10, wire::internet_checksum(new_header));
   const wire::Ipv4Addr next_hop = route->gateway.is_unspecified() ? ip.dst : route->gateway;
   output(route->interface, next_hop, ip.header_length, L4Event::None, EventKind::Forward, l2_event,
-         flow, segment);
+         flow, share ? trace.slice(packet, ip.header_length) : BlobRef{});
 }
 
 void Host::power_off() {

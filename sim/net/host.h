@@ -131,10 +131,11 @@ class Host : public Node {
   void transmit_frame(std::uint32_t iface, const wire::MacAddr& dst, wire::EtherType type,
                       wire::ByteView payload, EventId parent, FlowId flow);
   void on_ipv4(std::uint32_t iface, BlobRef frame, EventId l2_event, FlowId flow);
-  void forward(std::uint32_t in_iface, const wire::Ipv4Header& ip, BlobRef packet, EventId l3_event,
-               FlowId flow);
-  void deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteView payload,
-                     EventId l3_event, FlowId flow);
+  // `packet_bytes` are the packet's bytes as received (gathered when it came spliced).
+  void forward(std::uint32_t in_iface, const wire::Ipv4Header& ip, BlobRef packet,
+               wire::ByteView packet_bytes, EventId l3_event, FlowId flow);
+  void deliver_local(const wire::Ipv4Header& ip, BlobRef packet, wire::ByteView packet_bytes,
+                     wire::ByteView payload, EventId l3_event, FlowId flow);
 
   // ARP
   void on_arp(std::uint32_t iface, BlobRef frame, EventId l2_event);
